@@ -1,0 +1,44 @@
+# 职工互助保障信息化管理系统 — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench system-deps clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+system-deps:
+	@bash scripts/system-deps.sh $(SYSTEM_DEPS)
+
+## make run: install, migrate, load demo data, serve on http://$(HOST):$(PORT) with one background worker.
+run: $(VENV)/.installed
+	@bash scripts/system-deps.sh fonts
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+
+## make test: install test dependencies and run the whole suite (browser tests need Debian chromium).
+test: $(VENV)/.installed-test
+	@bash scripts/system-deps.sh fonts chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var staticfiles test-artifacts

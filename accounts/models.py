@@ -1,0 +1,92 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from core.validators import mask_id_number, mask_mobile
+
+
+class User(AbstractUser):
+    """用户 — an agent (代办员, self-registered with 实名认证) or a staff member created by the administrator.
+
+    Agents log in with their mobile number or ID number; their username is their mobile number.
+    """
+
+    class Role(models.TextChoices):
+        AGENT = "agent", "代办员"
+        DISTRICT_REVIEWER = "district_reviewer", "区县审核员"
+        CITY_REVIEWER = "city_reviewer", "市总审核员"
+        FINANCE = "finance", "财务"
+        ADMIN = "admin", "管理员"
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.AGENT)
+    real_name = models.CharField("姓名", max_length=50, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    mobile = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
+    org = models.ForeignKey(
+        "orgs.OrgNode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name="所属区县",
+        help_text="区县审核员必填：其负责审核的区县",
+    )
+    realname_verified_at = models.DateTimeField("实名认证时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="district_reviewer") | models.Q(org__isnull=False),
+                name="district_reviewer_has_org",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number or "")
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile or "")
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == self.Role.AGENT
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role in (self.Role.DISTRICT_REVIEWER, self.Role.CITY_REVIEWER)
+
+    @property
+    def sees_everything(self) -> bool:
+        """City reviewers, finance and administrators read across all districts."""
+        return self.role in (self.Role.CITY_REVIEWER, self.Role.FINANCE, self.Role.ADMIN)
+
+
+class SmsCode(models.Model):
+    """短信验证码 — stored hashed; expires after SMS_CODE_TTL_SECONDS and allows SMS_CODE_MAX_ATTEMPTS tries."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", "注册"
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信验证码"
+        indexes = [models.Index(fields=["mobile", "purpose", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.mobile} {self.created_at:%Y-%m-%d %H:%M}"

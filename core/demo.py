@@ -1,0 +1,118 @@
+"""Demo data for `make run` (python manage.py seed_demo). Idempotent: running it twice changes nothing.
+
+Accounts (password Demo@2026): agents 13800000001 张三 (one approved unit) and 13800000002 李四 (none);
+district reviewer shinan (市南区); city reviewer city; finance finance; administrator admin.
+"""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.validators import credit_check_char, id_check_digit
+from orgs.models import OrgNode
+from orgs.reference import ensure_org_tree
+from plans.reference import ensure_plans
+from review.engine import case_transition
+from review.models import Action
+from review.reference import ensure_workflows
+from review.services import material_upload
+from units.models import Unit
+from units.services import unit_register
+
+DEMO_PASSWORD = "Demo@2026"
+DEMO_UNIT_NAME = "青岛海川机械有限公司"
+
+
+def demo_id(first17: str) -> str:
+    return first17 + id_check_digit(first17)
+
+
+def demo_credit_code(first17: str) -> str:
+    return first17 + credit_check_char(first17)
+
+
+def tiny_pdf(title: str) -> bytes:
+    """A small valid one-page PDF (Latin text only), enough for a material slot."""
+    text = title.encode("latin-1", "replace")
+    stream = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _user(username, *, role, real_name, org=None, mobile=None, id_number=None, superuser=False):
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=username,
+        role=role,
+        real_name=real_name,
+        org=org,
+        mobile=mobile,
+        id_number=id_number,
+        is_staff=superuser,
+        is_superuser=superuser,
+        realname_verified_at=timezone.now() if role == User.Role.AGENT else None,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo() -> dict:
+    ensure_org_tree()
+    ensure_workflows()
+    ensure_plans()
+    shinan_org = OrgNode.objects.get(name="市南区", kind=OrgNode.Kind.DISTRICT)
+    zhang = _user(
+        "13800000001", role=User.Role.AGENT, real_name="张三", mobile="13800000001",
+        id_number=demo_id("37020219850315001"),
+    )
+    _user(
+        "13800000002", role=User.Role.AGENT, real_name="李四", mobile="13800000002",
+        id_number=demo_id("37020319900722002"),
+    )
+    shinan = _user("shinan", role=User.Role.DISTRICT_REVIEWER, real_name="市南区审核员", org=shinan_org)
+    city = _user("city", role=User.Role.CITY_REVIEWER, real_name="市总审核员")
+    _user("finance", role=User.Role.FINANCE, real_name="财务")
+    _user("admin", role=User.Role.ADMIN, real_name="系统管理员", superuser=True)
+
+    if not Unit.objects.filter(name=DEMO_UNIT_NAME).exists():
+        unit = unit_register(
+            actor=zhang,
+            name=DEMO_UNIT_NAME,
+            credit_code=demo_credit_code("91370202MA3C8K7X1"),
+            parent_org=shinan_org,
+            nature=Unit.Nature.ENTERPRISE,
+            address="青岛市市南区香港中路100号",
+            contact_phone="0532-80000001",
+            employee_count=120,
+            union_name="青岛海川机械有限公司工会",
+            merge_history=Unit.MergeHistory.NONE,
+        )
+        case = unit.registration_case
+        for slot, name in (("approval_doc", "pifu.pdf"), ("legal_cert", "faren.pdf")):
+            material_upload(case=case, slot=slot, upload=ContentFile(tiny_pdf(name), name=name), actor=zhang)
+        case_transition(case=case, action=Action.SUBMIT, actor=zhang)
+        case_transition(case=case, action=Action.APPROVE, actor=shinan, reason="材料齐全")
+        case_transition(case=case, action=Action.APPROVE, actor=city, reason="同意注册")
+    return {"users": User.objects.count(), "units": Unit.objects.count()}

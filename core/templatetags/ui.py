@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+from django import template
+
+from core.validators import mask_id_number
+
+register = template.Library()
+
+BADGE_CLASSES = {
+    "draft": "text-bg-secondary",
+    "in_review": "text-bg-primary",
+    "returned": "text-bg-danger",
+    "needs_materials": "text-bg-warning",
+    "approved": "text-bg-success",
+    "rejected": "text-bg-dark",
+    "effective": "text-bg-success",
+    "closed": "text-bg-light border",
+    "deleted": "text-bg-light border",
+}
+
+
+@register.inclusion_tag("core/_status_badge.html")
+def status_badge(case):
+    if case is None:
+        return {"label": "", "css": ""}
+    return {"label": case.status_label, "css": BADGE_CLASSES.get(case.status, "text-bg-secondary")}
+
+
+@register.filter
+def mask_id(value):
+    return mask_id_number(value or "")
+
+
+@register.filter
+def money(value):
+    """1234.5 → 1,234.50 (元 is added by the template where needed)."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+@register.inclusion_tag("core/_field.html")
+def bs_field(field, help_text="", col=""):
+    """Render one form field the Bootstrap way: label, widget with the right class, errors."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type in ("radio", "checkbox"):
+        css = "form-check-input"
+    elif widget.__class__.__name__ in ("Select", "SelectMultiple"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if field.field.required:
+        attrs["required"] = True
+    rendered = field.as_widget(attrs=attrs) if input_type != "radio" else None
+    return {"field": field, "rendered": rendered, "help_text": help_text or field.help_text, "col": col}

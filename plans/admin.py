@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from plans.models import Disease, Plan, PlanRate
+
+
+class PlanRateInline(admin.TabularInline):
+    model = PlanRate
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False  # rates are versioned: add a new one with a later date instead of editing
+
+
+class DiseaseInline(admin.TabularInline):
+    model = Disease
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "max_shares", "min_age", "sex", "waiting_days", "benefit_per_share"]
+    inlines = [PlanRateInline, DiseaseInline]

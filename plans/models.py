@@ -1,0 +1,68 @@
+import datetime
+
+from django.db import models
+
+
+class Plan(models.Model):
+    """保障计划 — a protection plan, maintained by the administrator (fees live in PlanRate)."""
+
+    class Sex(models.TextChoices):
+        ANY = "any", "不限"
+        FEMALE = "female", "仅限女性"
+
+    code = models.CharField("代码", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    max_shares = models.PositiveSmallIntegerField("每人最多份数", default=1)
+    min_age = models.PositiveSmallIntegerField("最低年龄", default=16)
+    sex = models.CharField("性别限制", max_length=10, choices=Sex.choices, default=Sex.ANY)
+    waiting_days = models.PositiveSmallIntegerField("首次参保等待期（天）", default=0)
+    claim_deadline_days = models.PositiveSmallIntegerField("申请时限（天）", default=365)
+    benefit_per_share = models.DecimalField("每份保障金（元）", max_digits=12, decimal_places=2, default=0)
+    annual_cap = models.DecimalField("年度限额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    benefit_notes = models.TextField("给付标准说明", blank=True)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保障计划"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def rate_on(self, day: datetime.date):
+        return self.rates.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+class PlanRate(models.Model):
+    """缴费标准 — fee per 份 per 12-month period, versioned by date; never edited in place."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="rates")
+    valid_from = models.DateField("生效日期")
+    fee_per_share = models.DecimalField("每份每年缴费（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "缴费标准"
+        constraints = [models.UniqueConstraint(fields=["plan", "valid_from"], name="planrate_unique_per_day")]
+
+    def __str__(self):
+        return f"{self.plan.code} {self.valid_from} {self.fee_per_share}元"
+
+
+class Disease(models.Model):
+    """保障病种 — a disease covered by a plan; in-situ cancers pay their own (lower) benefit."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="diseases")
+    name = models.CharField("疾病名称", max_length=100)
+    benefit_per_share = models.DecimalField(
+        "每份保障金（元，空则按计划）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保障病种"
+        ordering = ["plan", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="disease_unique_per_plan")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,60 @@
+"""Business types plug into the engine here: each app registers one BusinessType per kind in its
+AppConfig.ready(). The engine calls these hooks inside its transaction — no signals, nothing hidden."""
+
+from dataclasses import dataclass
+
+from core.errors import Incomplete
+
+
+@dataclass(frozen=True)
+class MaterialSlot:
+    code: str
+    label: str
+    required: bool = True
+
+
+class BusinessType:
+    kind: str = ""
+    material_slots: tuple[MaterialSlot, ...] = ()
+    # Template included in the reviewer's item screen (and the agent's 查看) for the business's own tabs.
+    detail_template: str = ""
+
+    def slot(self, code: str) -> MaterialSlot | None:
+        return next((s for s in self.material_slots if s.code == code), None)
+
+    def missing_materials(self, case) -> list[str]:
+        present = set(case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
+        return [s.label for s in self.material_slots if s.required and s.code not in present]
+
+    def check_submittable(self, case) -> None:
+        """Raise Incomplete naming what is missing before 上报."""
+        missing = self.missing_materials(case)
+        if missing:
+            raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
+
+    def on_approved(self, case, actor) -> None:
+        """Apply the business (the final step approved). Runs in the engine's transaction."""
+
+    def on_deleted(self, case, actor) -> None:
+        """Clean up after 删除 of a draft. Runs in the engine's transaction."""
+
+    def detail_context(self, case) -> dict:
+        return {}
+
+    def agent_url(self, case) -> str:
+        raise NotImplementedError
+
+
+_registry: dict[str, BusinessType] = {}
+
+
+def register(business_type: BusinessType) -> BusinessType:
+    _registry[business_type.kind] = business_type
+    return business_type
+
+
+def business_type_for(kind: str) -> BusinessType:
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise LookupError(f"no business type registered for {kind!r}") from None

@@ -1,0 +1,81 @@
+"""Reads of cases, always scoped by the actor: what is not theirs does not exist (404)."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from review.models import BusinessKind, Case, Material, Status, StepActor
+
+
+def cases_visible_to(actor) -> QuerySet[Case]:
+    cases = Case.objects.exclude(status=Status.DELETED)
+    if not actor.is_authenticated:
+        return cases.none()
+    if actor.is_agent:
+        return cases.filter(
+            (Q(unit__agent=actor) & ~Q(kind=BusinessKind.UNIT_BINDING))
+            | Q(kind=BusinessKind.UNIT_BINDING, applicant=actor)
+        )
+    if actor.role == actor.Role.DISTRICT_REVIEWER:
+        return cases.filter(org_id=actor.org_id).exclude(status=Status.DRAFT)
+    if actor.sees_everything:
+        return cases.exclude(status=Status.DRAFT)
+    return cases.none()
+
+
+def case_get_for(actor, pk) -> Case:
+    return get_object_or_404(
+        cases_visible_to(actor).select_related("workflow", "current_step", "unit", "org", "applicant"), pk=pk
+    )
+
+
+def review_queue_for(
+    actor,
+    *,
+    kind: str = "",
+    unit_name: str = "",
+    district_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Case]:
+    """Cases waiting at the actor's step, oldest submission first."""
+    cases = Case.objects.filter(status=Status.IN_REVIEW).select_related("unit", "org", "current_step")
+    if actor.role == actor.Role.DISTRICT_REVIEWER:
+        cases = cases.filter(current_step__actor=StepActor.DISTRICT, org_id=actor.org_id)
+    elif actor.role == actor.Role.CITY_REVIEWER:
+        cases = cases.filter(current_step__actor=StepActor.CITY)
+    else:
+        return cases.none()
+    if kind:
+        cases = cases.filter(kind=kind)
+    if unit_name:
+        cases = cases.filter(unit__name__icontains=unit_name.strip())
+    if district_id:
+        cases = cases.filter(org_id=district_id)
+    if date_from:
+        cases = cases.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        cases = cases.filter(submitted_at__date__lte=date_to)
+    return cases.order_by("submitted_at", "id")
+
+
+def cases_decided_by(actor) -> QuerySet[Case]:
+    """Cases the reviewer has acted on (通过/退回/不予给付), most recent first."""
+    return (
+        cases_visible_to(actor)
+        .filter(transitions__actor=actor)
+        .select_related("unit", "org", "current_step")
+        .distinct()
+        .order_by("-id")
+    )
+
+
+def active_materials(case) -> QuerySet[Material]:
+    return case.materials.filter(removed_at__isnull=True).select_related("uploaded_by")
+
+
+def material_get_for(actor, pk) -> Material:
+    return get_object_or_404(
+        Material.objects.select_related("case").filter(case__in=cases_visible_to(actor)), pk=pk
+    )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class UnitsConfig(AppConfig):
+    name = "units"
+    verbose_name = "单位信息管理"
+
+    def ready(self):
+        from review.registry import register
+        from units.business import UnitRegistration
+
+        register(UnitRegistration())

@@ -1,0 +1,84 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.validators import validate_credit_code
+from orgs.models import OrgNode
+from orgs.selectors import org_leaves
+from units.models import Unit
+
+
+def grouped_leaf_choices():
+    """上级单位 choices grouped as in the tree: 市区 → districts, 市直 → categories. Leaves only."""
+    groups: dict[str, list] = {}
+    for leaf in org_leaves():
+        groups.setdefault(leaf.parent.name if leaf.parent else "", []).append((leaf.pk, leaf.name))
+    return [("", "请选择上级单位"), *groups.items()]
+
+
+class UnitBasicForm(forms.Form):
+    """基本信息 tab."""
+
+    name = forms.CharField(label="单位名称", max_length=100)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    parent_org = forms.TypedChoiceField(label="上级单位", coerce=int)
+    nature = forms.ChoiceField(label="单位性质", choices=[("", "请选择"), *Unit.Nature.choices])
+    address = forms.CharField(label="单位地址", max_length=200)
+    contact_phone = forms.CharField(label="联系人电话", max_length=20)
+    employee_count = forms.IntegerField(label="职工人数", min_value=1, max_value=10_000_000)
+    union_name = forms.CharField(label="工会名称", max_length=100)
+    merge_history = forms.ChoiceField(
+        label="是否有过单位合并或拆解",
+        choices=Unit.MergeHistory.choices,
+        initial=Unit.MergeHistory.NONE,
+        widget=forms.RadioSelect,
+    )
+    merged_from = forms.ModelMultipleChoiceField(
+        label="由哪些单位合并/拆解",
+        queryset=Unit.objects.filter(deleted_at__isnull=True, approved_at__isnull=False),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent_org"].choices = grouped_leaf_choices()
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_credit_code(self):
+        return validate_credit_code(self.cleaned_data["credit_code"])
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if not phone.replace("-", "").isdigit() or not 7 <= len(phone) <= 20:
+            raise ValidationError("请填写正确的电话号码（手机号或区号-座机号）")
+        return phone
+
+    def clean_parent_org(self):
+        org = OrgNode.objects.filter(pk=self.cleaned_data["parent_org"], is_active=True).first()
+        if org is None or not org.is_leaf:
+            raise ValidationError("上级单位请选择到具体区县或市直类别")
+        return org
+
+    def clean(self):
+        data = super().clean()
+        if data.get("merge_history") not in (None, Unit.MergeHistory.NONE) and not data.get("merged_from"):
+            label = dict(Unit.MergeHistory.choices)[data["merge_history"]]
+            self.add_error("merged_from", f"请搜索并选择由哪些单位{label}")
+        return data
+
+    @classmethod
+    def initial_from(cls, unit: Unit) -> dict:
+        return {
+            "name": unit.name,
+            "credit_code": unit.credit_code,
+            "parent_org": unit.parent_org_id,
+            "nature": unit.nature,
+            "address": unit.address,
+            "contact_phone": unit.contact_phone,
+            "employee_count": unit.employee_count,
+            "union_name": unit.union_name,
+            "merge_history": unit.merge_history,
+            "merged_from": list(unit.merged_from.all()),
+        }
