@@ -179,7 +179,7 @@ SMS_RESEND_SECONDS = 60
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # materials are previewed in an iframe on our own pages
+X_FRAME_OPTIONS = "DENY"  # material files opt in to SAMEORIGIN for the in-page preview
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

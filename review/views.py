@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -155,6 +156,7 @@ def material_preview(request, pk):
     return render(request, "review/material_preview.html", {"material": material, "page_title": material.original_name})
 
 
+@xframe_options_sameorigin
 @login_required
 def material_file(request, pk):
     """The bytes, only for users who may see the case; never from a public URL."""

@@ -198,7 +198,7 @@ def unit_detail(request, pk):
         "transitions": case.transitions.all(),
         "steps_ahead": steps_ahead(case),
         "tab": request.GET.get("tab", "basic"),
-        "actions": _row_actions(request, unit) if request.user.is_agent else [],
+        "actions": [a for a in _row_actions(request, unit) if a["key"] != "view"] if request.user.is_agent else [],
         "page_title": unit.name,
     }
     return render(request, "units/unit_detail.html", context)

@@ -1,0 +1,44 @@
+"""Shared test fixtures: reference data, demo-like actors and factories (no fixture files)."""
+
+import os
+
+import pytest
+from django.core.files.base import ContentFile
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "accounts.sms.LocMemBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from accounts import sms
+
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Org tree, review chains and plans (migrations load them; transactional tests flush them)."""
+    from orgs.reference import ensure_org_tree
+    from plans.reference import ensure_plans
+    from review.reference import ensure_workflows
+
+    ensure_org_tree()
+    ensure_workflows()
+    ensure_plans()
+
+
+@pytest.fixture
+def factory(reference_data):
+    from tests.factories import Factory
+
+    return Factory()
+
+
+@pytest.fixture
+def pdf_file():
+    from core.demo import tiny_pdf
+
+    return lambda name="doc.pdf": ContentFile(tiny_pdf(name), name=name)
