@@ -13,7 +13,10 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "real_name", "mobile", "id_number"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("角色与实名信息", {"fields": ("role", "org", "real_name", "id_number", "mobile", "realname_verified_at")}),
+        (
+            "角色与实名信息",
+            {"fields": ("role", "org", "real_name", "id_number", "mobile", "realname_verified_at")},
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

@@ -7,7 +7,9 @@ from core.validators import validate_id_number, validate_mobile
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="账号", max_length=64, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label="账号",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {
         "invalid_login": "账号或密码错误。代办员请使用手机号或身份证号登录。",
@@ -20,8 +22,12 @@ class RegisterForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=30)
     mobile = forms.CharField(label="手机号", max_length=20)
     sms_code = forms.CharField(label="短信验证码", max_length=6)
-    password1 = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="确认密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean_id_number(self):
         return validate_id_number(self.cleaned_data["id_number"])

@@ -71,7 +71,7 @@ class User(AbstractUser):
 
 
 class SmsCode(models.Model):
-    """短信验证码 — stored hashed; expires after SMS_CODE_TTL_SECONDS and allows SMS_CODE_MAX_ATTEMPTS tries."""
+    """短信验证码 — stored hashed; expires after SMS_CODE_TTL_SECONDS, allows SMS_CODE_MAX_ATTEMPTS tries."""
 
     class Purpose(models.TextChoices):
         REGISTER = "register", "注册"

@@ -92,7 +92,9 @@ def agent_register(*, real_name: str, id_number: str, mobile: str, sms_code: str
         raise DomainError("该身份证号已注册过账号，请直接登录或找回密码", code=ErrorCode.DUPLICATE)
     if User.objects.filter(mobile=mobile).exists():
         raise DomainError("该手机号已注册过账号，请直接登录", code=ErrorCode.DUPLICATE)
-    user = User(username=mobile, real_name=real_name, id_number=id_number, mobile=mobile, role=User.Role.AGENT)
+    user = User(
+        username=mobile, real_name=real_name, id_number=id_number, mobile=mobile, role=User.Role.AGENT
+    )
     try:
         validate_password(password, user)
     except ValidationError as error:

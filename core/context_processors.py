@@ -3,13 +3,11 @@
 from django.urls import reverse
 
 
-def _section(request, title, items):
-    path = request.path
-    entries = []
-    for label, url_name in items:
-        url = reverse(url_name)
-        entries.append({"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))})
-    return {"title": title, "items": entries}
+def _items(entries):
+    return [
+        {"label": label, "url": reverse(url_name) if ":" in url_name else url_name}
+        for label, url_name in entries
+    ]
 
 
 def navigation(request):
@@ -18,24 +16,47 @@ def navigation(request):
         return {}
     sections = []
     if user.is_agent:
-        sections.append(_section(request, "单位信息管理", [("单位注册", "units:list")]))
+        sections.append(
+            {
+                "title": "单位信息管理",
+                "items": _items(
+                    [
+                        ("单位注册", "units:list"),
+                        ("单位绑定", "units:bindings"),
+                        ("开票信息管理", "units:invoices"),
+                    ]
+                ),
+            }
+        )
     if user.is_reviewer:
         sections.append(
-            _section(request, "审核管理", [("待审核业务", "review:queue"), ("已处理业务", "review:decided")])
+            {
+                "title": "审核管理",
+                "items": _items([("待审核业务", "review:queue"), ("已处理业务", "review:decided")]),
+            }
         )
     if not user.is_agent:
-        sections.append(_section(request, "单位信息管理", [("单位查询", "units:directory")]))
+        entries = [("单位查询", "units:directory")]
+        if user.role in (user.Role.FINANCE, user.Role.CITY_REVIEWER, user.Role.ADMIN):
+            entries.append(("开票信息查询", "units:invoice_all"))
+        sections.append({"title": "单位信息管理", "items": _items(entries)})
     if user.role == user.Role.ADMIN:
         sections.append(
             {
                 "title": "系统管理",
-                "items": [
-                    {"label": "组织机构", "url": "/admin/orgs/orgnode/", "active": False},
-                    {"label": "保障计划与费率", "url": "/admin/plans/plan/", "active": False},
-                    {"label": "用户与角色", "url": "/admin/accounts/user/", "active": False},
-                    {"label": "审核流程", "url": "/admin/review/workflow/", "active": False},
-                ],
+                "items": _items(
+                    [
+                        ("组织机构", "/admin/orgs/orgnode/"),
+                        ("保障计划与费率", "/admin/plans/plan/"),
+                        ("用户与角色", "/admin/accounts/user/"),
+                        ("审核流程", "/admin/review/workflow/"),
+                    ]
+                ),
             }
         )
-    sections.append(_section(request, "个人中心", [("修改密码", "accounts:password_change")]))
+    sections.append({"title": "个人中心", "items": _items([("修改密码", "accounts:password_change")])})
+    # The one active entry: the longest menu URL that prefixes the current path.
+    matches = [item for s in sections for item in s["items"] if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_sections": sections}

@@ -84,11 +84,17 @@ def seed_demo() -> dict:
     ensure_plans()
     shinan_org = OrgNode.objects.get(name="市南区", kind=OrgNode.Kind.DISTRICT)
     zhang = _user(
-        "13800000001", role=User.Role.AGENT, real_name="张三", mobile="13800000001",
+        "13800000001",
+        role=User.Role.AGENT,
+        real_name="张三",
+        mobile="13800000001",
         id_number=demo_id("37020219850315001"),
     )
     _user(
-        "13800000002", role=User.Role.AGENT, real_name="李四", mobile="13800000002",
+        "13800000002",
+        role=User.Role.AGENT,
+        real_name="李四",
+        mobile="13800000002",
         id_number=demo_id("37020319900722002"),
     )
     shinan = _user("shinan", role=User.Role.DISTRICT_REVIEWER, real_name="市南区审核员", org=shinan_org)

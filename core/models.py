@@ -5,7 +5,9 @@ from django.db import models
 class AuditLog(models.Model):
     """操作日志 — every mutation outside the review timeline: who, what, when, before/after."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     verb = models.CharField("操作", max_length=64)
     object_type = models.CharField(max_length=64)

@@ -71,9 +71,7 @@ def validate_credit_code(value) -> str:
     if len(code) != 18:
         raise ValidationError("统一社会信用代码应为18位", code="credit_length")
     if any(char not in CREDIT_CHARSET for char in code):
-        raise ValidationError(
-            "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）", code="credit_chars"
-        )
+        raise ValidationError("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）", code="credit_chars")
     if credit_check_char(code[:17]) != code[17]:
         raise ValidationError("统一社会信用代码校验位错误，请核对", code="credit_checksum")
     return code

@@ -24,7 +24,9 @@ class OrgNode(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "上级单位（组织机构）"
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgnode_unique_name_per_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgnode_unique_name_per_parent")
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,17 @@
 """The organisation tree of SPEC §3 — reference data, loaded by migration and kept idempotent."""
 
-DISTRICTS = ["市南区", "市北区", "李沧区", "崂山区", "城阳区", "黄岛区(西海岸新区)", "即墨区", "胶州市", "平度市", "莱西市"]
+DISTRICTS = [
+    "市南区",
+    "市北区",
+    "李沧区",
+    "崂山区",
+    "城阳区",
+    "黄岛区(西海岸新区)",
+    "即墨区",
+    "胶州市",
+    "平度市",
+    "莱西市",
+]
 FUNCTIONAL_AREAS = ["红岛经济区", "前湾保税港区"]
 CITY_DIRECT = ["市直企业", "市直事业单位", "市直机关单位"]
 

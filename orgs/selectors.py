@@ -3,8 +3,12 @@ from orgs.models import OrgNode
 
 def org_leaves():
     """Leaves a unit may hang under, in tree order (district leaves first, then 市直 categories)."""
-    leaves = list(OrgNode.objects.filter(is_active=True).exclude(kind=OrgNode.Kind.GROUP).select_related("parent"))
-    return sorted(leaves, key=lambda n: (n.parent.position if n.parent else 0, n.parent_id or 0, n.position, n.id))
+    leaves = list(
+        OrgNode.objects.filter(is_active=True).exclude(kind=OrgNode.Kind.GROUP).select_related("parent")
+    )
+    return sorted(
+        leaves, key=lambda n: (n.parent.position if n.parent else 0, n.parent_id or 0, n.position, n.id)
+    )
 
 
 def org_districts():

@@ -5,19 +5,53 @@ from decimal import Decimal
 
 RATES_FROM = datetime.date(2023, 1, 1)
 
-CRITICAL_ILLNESSES = (
-    "恶性肿瘤——重度, 较重急性心肌梗死, 严重脑中风后遗症, 重大器官移植术或造血干细胞移植术, "
-    "冠状动脉搭桥术(或称冠状动脉旁路移植术), 严重慢性肾衰竭, 多个肢体缺失, 急性重症肝炎或亚急性重症肝炎, "
-    "严重非恶性颅内肿瘤, 严重慢性肝衰竭, 严重脑炎后遗症或严重脑膜炎后遗症, 深度昏迷, 双耳失聪, 双目失明, 瘫痪, "
-    "心脏瓣膜手术, 严重阿尔茨海默病, 严重脑损伤, 严重原发性帕金森病, 严重Ⅲ度烧伤, 严重特发性肺动脉高压, "
-    "严重运动神经元病, 语言能力丧失, 重型再生障碍性贫血, 主动脉手术, 严重慢性呼吸衰竭, 严重克罗恩病, "
-    "严重溃疡性结肠炎, 严重多发性硬化, 终末期肺病"
-).split(", ")
+CRITICAL_ILLNESSES = [
+    "恶性肿瘤——重度",
+    "较重急性心肌梗死",
+    "严重脑中风后遗症",
+    "重大器官移植术或造血干细胞移植术",
+    "冠状动脉搭桥术(或称冠状动脉旁路移植术)",
+    "严重慢性肾衰竭",
+    "多个肢体缺失",
+    "急性重症肝炎或亚急性重症肝炎",
+    "严重非恶性颅内肿瘤",
+    "严重慢性肝衰竭",
+    "严重脑炎后遗症或严重脑膜炎后遗症",
+    "深度昏迷",
+    "双耳失聪",
+    "双目失明",
+    "瘫痪",
+    "心脏瓣膜手术",
+    "严重阿尔茨海默病",
+    "严重脑损伤",
+    "严重原发性帕金森病",
+    "严重Ⅲ度烧伤",
+    "严重特发性肺动脉高压",
+    "严重运动神经元病",
+    "语言能力丧失",
+    "重型再生障碍性贫血",
+    "主动脉手术",
+    "严重慢性呼吸衰竭",
+    "严重克罗恩病",
+    "严重溃疡性结肠炎",
+    "严重多发性硬化",
+    "终末期肺病",
+]
 
-FEMALE_DISEASES = (
-    "原发性子宫颈癌, 原发性子宫内膜癌, 原发性卵巢癌, 原发性输卵管恶性肿瘤, 原发性乳腺癌, 原发性外阴癌, "
-    "原发性阴道癌, 原发性子宫肉瘤, 绒毛膜癌, 侵蚀性葡萄胎, 乳腺原位癌, 子宫颈原位癌"
-).split(", ")
+FEMALE_DISEASES = [
+    "原发性子宫颈癌",
+    "原发性子宫内膜癌",
+    "原发性卵巢癌",
+    "原发性输卵管恶性肿瘤",
+    "原发性乳腺癌",
+    "原发性外阴癌",
+    "原发性阴道癌",
+    "原发性子宫肉瘤",
+    "绒毛膜癌",
+    "侵蚀性葡萄胎",
+    "乳腺原位癌",
+    "子宫颈原位癌",
+]
 
 PLANS = [
     {
@@ -88,6 +122,10 @@ def ensure_plans(Plan=None, PlanRate=None, Disease=None):
                 "position": position,
             },
         )
-        PlanRate.objects.get_or_create(plan=plan, valid_from=RATES_FROM, defaults={"fee_per_share": spec["fee"]})
+        PlanRate.objects.get_or_create(
+            plan=plan, valid_from=RATES_FROM, defaults={"fee_per_share": spec["fee"]}
+        )
         for i, (name, benefit) in enumerate(spec["diseases"]):
-            Disease.objects.get_or_create(plan=plan, name=name, defaults={"benefit_per_share": benefit, "position": i})
+            Disease.objects.get_or_create(
+                plan=plan, name=name, defaults={"benefit_per_share": benefit, "position": i}
+            )

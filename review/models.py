@@ -53,7 +53,10 @@ class Workflow(models.Model):
     return_status = models.CharField(
         "退回后状态",
         max_length=20,
-        choices=[(Status.RETURNED, Status.RETURNED.label), (Status.NEEDS_MATERIALS, Status.NEEDS_MATERIALS.label)],
+        choices=[
+            (Status.RETURNED, Status.RETURNED.label),
+            (Status.NEEDS_MATERIALS, Status.NEEDS_MATERIALS.label),
+        ],
         default=Status.RETURNED,
     )
     allows_reject = models.BooleanField("可不予给付", default=False)
@@ -83,7 +86,9 @@ class WorkflowStep(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审核环节"
         ordering = ["workflow", "position"]
-        constraints = [models.UniqueConstraint(fields=["workflow", "position"], name="workflowstep_unique_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "position"], name="workflowstep_unique_position")
+        ]
 
     def __str__(self):
         return f"{self.workflow} · {self.position}. {self.name}"
@@ -94,9 +99,14 @@ class Case(models.Model):
 
     kind = models.CharField("业务类型", max_length=30, choices=BusinessKind.choices)
     workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="cases")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name="单位")
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name="单位"
+    )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applied_cases", verbose_name="申请人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applied_cases",
+        verbose_name="申请人",
     )
     org = models.ForeignKey(
         "orgs.OrgNode",
@@ -109,7 +119,12 @@ class Case(models.Model):
     title = models.CharField("业务名称", max_length=200)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     current_step = models.ForeignKey(
-        WorkflowStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="当前环节"
+        WorkflowStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="当前环节",
     )
     last_return_reason = models.TextField("退回原因", blank=True)
     version = models.PositiveIntegerField(default=0)

@@ -21,7 +21,11 @@ def ensure_workflows(Workflow=None, WorkflowStep=None):
     for kind, (steps, return_status, allows_reject, settlement) in CHAINS.items():
         workflow, created = Workflow.objects.get_or_create(
             kind=kind,
-            defaults={"return_status": return_status, "allows_reject": allows_reject, "settlement_action": settlement},
+            defaults={
+                "return_status": return_status,
+                "allows_reject": allows_reject,
+                "settlement_action": settlement,
+            },
         )
         if created or not workflow.steps.exists():
             for position, (actor, name, label) in enumerate(steps, start=1):

@@ -16,7 +16,11 @@ def is_current_step_reviewer(user, case):
     if not user.is_authenticated or step is None:
         return False
     if step.actor == StepActor.DISTRICT:
-        return user.role == user.Role.DISTRICT_REVIEWER and user.org_id is not None and user.org_id == case.org_id
+        return (
+            user.role == user.Role.DISTRICT_REVIEWER
+            and user.org_id is not None
+            and user.org_id == case.org_id
+        )
     if step.actor == StepActor.CITY:
         return user.role == user.Role.CITY_REVIEWER
     return False

@@ -14,7 +14,9 @@ def case_create(*, kind: BusinessKind, unit, applicant, title: str) -> Case:
     workflow = Workflow.objects.filter(kind=kind).first()
     if workflow is None:
         raise DomainError("该业务的审核流程尚未配置，请联系管理员")
-    return Case.objects.create(kind=kind, workflow=workflow, unit=unit, applicant=applicant, title=title[:200])
+    return Case.objects.create(
+        kind=kind, workflow=workflow, unit=unit, applicant=applicant, title=title[:200]
+    )
 
 
 def _ensure_editable_by(case: Case, actor) -> None:
@@ -27,7 +29,7 @@ def _ensure_editable_by(case: Case, actor) -> None:
 @transaction.atomic
 def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     """【上传材料】: one file into one typed slot of an editable case."""
-    case = Case.objects.select_for_update().select_related("current_step", "unit").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit").get(pk=case.pk)
     _ensure_editable_by(case, actor)
     business = business_type_for(case.kind)
     material_slot = business.slot(slot)
@@ -45,19 +47,28 @@ def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     )
     # Stored under a random name; if the transaction later rolls back, the orphan file is unreachable.
     material.file.save(upload.name or "file", upload, save=True)
-    audit_log(actor=actor, verb="material_upload", obj=case, changes={"slot": slot, "file": material.original_name})
+    audit_log(
+        actor=actor, verb="material_upload", obj=case, changes={"slot": slot, "file": material.original_name}
+    )
     return material
 
 
 @transaction.atomic
 def material_remove(*, material: Material, actor) -> None:
     """删除 a material from an editable case (kept on disk and in the database for the record)."""
-    case = Case.objects.select_for_update().select_related("current_step", "unit").get(pk=material.case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("current_step", "unit")
+        .get(pk=material.case_id)
+    )
     _ensure_editable_by(case, actor)
     updated = Material.objects.filter(pk=material.pk, removed_at__isnull=True).update(
         removed_at=timezone.now(), removed_by=actor
     )
     if updated:
         audit_log(
-            actor=actor, verb="material_remove", obj=case, changes={"slot": material.slot, "file": material.original_name}
+            actor=actor,
+            verb="material_remove",
+            obj=case,
+            changes={"slot": material.slot, "file": material.original_name},
         )

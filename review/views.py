@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -46,7 +47,12 @@ def queue(request):
     return render(
         request,
         "review/queue.html",
-        {"page": page, "form": form, "page_title": "待审核业务", "show_district": request.user.role == "city_reviewer"},
+        {
+            "page": page,
+            "form": form,
+            "page_title": "待审核业务",
+            "show_district": request.user.role == "city_reviewer",
+        },
     )
 
 
@@ -65,7 +71,7 @@ def case_detail(request, pk):
     if request.user.is_agent:
         return redirect(business_type_for(case.kind).agent_url(case))
     business = business_type_for(case.kind)
-    can_decide = request.user.has_perm("review.decide_case", case) and case.status == Status.IN_REVIEW
+    can_decide = rules.has_perm("review.decide_case", request.user, case) and case.status == Status.IN_REVIEW
     context = {
         "case": case,
         "business": business,
@@ -95,12 +101,19 @@ def decide(request, pk):
     data = form.cleaned_data
     try:
         case = case_transition(
-            case=case, action=data["action"], actor=request.user, reason=data["reason"], expected_version=data["version"]
+            case=case,
+            action=data["action"],
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
         )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("review:case", pk=case.pk)
-    messages.success(request, f"已{dict(form.fields['action'].choices)[data['action']]}：{case.title}，当前状态：{case.status_label}")
+    messages.success(
+        request,
+        f"已{dict(form.fields['action'].choices)[data['action']]}：{case.title}，当前状态：{case.status_label}",
+    )
     return redirect("review:queue")
 
 
@@ -116,7 +129,10 @@ def material_upload_view(request, pk):
     else:
         try:
             uploaded = material_upload(
-                case=case, slot=form.cleaned_data["slot"], upload=form.cleaned_data["file"], actor=request.user
+                case=case,
+                slot=form.cleaned_data["slot"],
+                upload=form.cleaned_data["file"],
+                actor=request.user,
             )
         except DomainError as exc:
             error = exc.message
@@ -153,7 +169,9 @@ def _materials_response(request, case, **extra):
 def material_preview(request, pk):
     """查看: the file shown in the page (PDF in a frame, images inline) with a download link."""
     material = material_get_for(request.user, pk)
-    return render(request, "review/material_preview.html", {"material": material, "page_title": material.original_name})
+    return render(
+        request, "review/material_preview.html", {"material": material, "page_title": material.original_name}
+    )
 
 
 @xframe_options_sameorigin

@@ -7,6 +7,8 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         from review.registry import register
-        from units.business import UnitRegistration
+        from units.business import UnitBindingBusiness, UnitChangeBusiness, UnitRegistration
 
         register(UnitRegistration())
+        register(UnitChangeBusiness())
+        register(UnitBindingBusiness())

@@ -1,20 +1,20 @@
+"""The unit businesses as seen by the review engine: what to check at 上报, what approval does."""
+
 from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Incomplete
 from review.models import BusinessKind
-from review.registry import BusinessType, MaterialSlot
-from units.models import Unit
+from review.registry import BusinessType
+from units.models import BINDING_MATERIAL_SLOTS, UNIT_MATERIAL_SLOTS, Unit, UnitBinding, UnitChange
+from units.services import unit_binding_apply, unit_change_apply, unit_change_diff, unit_change_material_diff
 
 
 class UnitRegistration(BusinessType):
     """单位注册 (manual §1.1.1): district → city, 市直 units city only."""
 
     kind = BusinessKind.UNIT_REGISTRATION
-    material_slots = (
-        MaterialSlot("approval_doc", "批复文件"),
-        MaterialSlot("legal_cert", "法人资格证书"),
-    )
+    material_slots = UNIT_MATERIAL_SLOTS
     detail_template = "units/_unit_tabs.html"
 
     def unit_of(self, case) -> Unit:
@@ -27,7 +27,7 @@ class UnitRegistration(BusinessType):
         super().check_submittable(case)
 
     def on_approved(self, case, actor) -> None:
-        Unit.objects.filter(pk=case.unit_id).update(approved_at=timezone.now())
+        Unit.objects.filter(pk=case.unit_id).update(approved_at=timezone.now(), materials_case=case)
 
     def on_deleted(self, case, actor) -> None:
         Unit.objects.filter(pk=case.unit_id).update(deleted_at=timezone.now())
@@ -38,3 +38,69 @@ class UnitRegistration(BusinessType):
 
     def agent_url(self, case) -> str:
         return reverse("units:detail", args=[case.unit_id])
+
+
+class UnitChangeBusiness(BusinessType):
+    """单位信息编辑 (manual §1.1.2): city only ("编辑市总审核中"); approval applies the change."""
+
+    kind = BusinessKind.UNIT_CHANGE
+    material_slots = UNIT_MATERIAL_SLOTS
+    detail_template = "units/_change_compare.html"
+
+    def change_of(self, case) -> UnitChange:
+        return UnitChange.objects.select_related("unit__parent_org", "unit__agent", "parent_org").get(
+            case=case
+        )
+
+    def check_submittable(self, case) -> None:
+        change = self.change_of(case)
+        if change.merge_history != Unit.MergeHistory.NONE and not change.merged_from.exists():
+            raise Incomplete(f"请在基本信息中填写由哪些单位{change.get_merge_history_display()}")
+        super().check_submittable(case)
+        if not unit_change_diff(change) and not unit_change_material_diff(change):
+            raise Incomplete("单位信息没有任何修改，无需上报")
+
+    def on_approved(self, case, actor) -> None:
+        unit_change_apply(change=self.change_of(case), actor=actor)
+
+    def on_deleted(self, case, actor) -> None:
+        UnitChange.objects.filter(case=case).update(is_open=False)
+
+    def detail_context(self, case) -> dict:
+        change = self.change_of(case)
+        applied = not change.is_open and change.applied_at is not None
+        return {
+            "unit": change.unit,
+            "change": change,
+            "diff": None if applied else unit_change_diff(change),
+            "material_diff": None if applied else unit_change_material_diff(change),
+        }
+
+    def agent_url(self, case) -> str:
+        return reverse("units:detail", args=[case.unit_id])
+
+
+class UnitBindingBusiness(BusinessType):
+    """单位绑定 (manual §1.2): city only; approval swaps the unit's agent."""
+
+    kind = BusinessKind.UNIT_BINDING
+    material_slots = BINDING_MATERIAL_SLOTS
+    detail_template = "units/_binding_info.html"
+
+    def binding_of(self, case) -> UnitBinding:
+        return UnitBinding.objects.select_related("unit__parent_org", "requester", "previous_agent").get(
+            case=case
+        )
+
+    def on_approved(self, case, actor) -> None:
+        unit_binding_apply(binding=self.binding_of(case), actor=actor)
+
+    def on_deleted(self, case, actor) -> None:
+        UnitBinding.objects.filter(case=case).update(is_open=False)
+
+    def detail_context(self, case) -> dict:
+        binding = self.binding_of(case)
+        return {"binding": binding, "unit": binding.unit}
+
+    def agent_url(self, case) -> str:
+        return reverse("units:binding_detail", args=[self.binding_of(case).pk])

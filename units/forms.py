@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from core.validators import validate_credit_code
 from orgs.models import OrgNode
 from orgs.selectors import org_leaves
-from units.models import Unit
+from units.models import InvoiceInfo, Unit
 
 
 def grouped_leaf_choices():
@@ -39,9 +39,11 @@ class UnitBasicForm(forms.Form):
         widget=forms.MultipleHiddenInput,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, exclude_pk=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent_org"].choices = grouped_leaf_choices()
+        if exclude_pk:
+            self.fields["merged_from"].queryset = self.fields["merged_from"].queryset.exclude(pk=exclude_pk)
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -69,7 +71,8 @@ class UnitBasicForm(forms.Form):
         return data
 
     @classmethod
-    def initial_from(cls, unit: Unit) -> dict:
+    def initial_from(cls, unit) -> dict:
+        """Initial values from a Unit or a pending UnitChange (same field names)."""
         return {
             "name": unit.name,
             "credit_code": unit.credit_code,
@@ -82,3 +85,59 @@ class UnitBasicForm(forms.Form):
             "merge_history": unit.merge_history,
             "merged_from": list(unit.merged_from.all()),
         }
+
+
+class BindingForm(forms.Form):
+    """【单位绑定】: the unit picked from the fuzzy search, the reason, the stamped form."""
+
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.filter(deleted_at__isnull=True),
+        widget=forms.HiddenInput,
+        error_messages={"required": "请输入单位名称，并在搜索结果中点击选择要绑定的单位"},
+    )
+    reason = forms.CharField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    form_file = forms.FileField(
+        label="盖章后的代办员变更申请表", error_messages={"required": "请上传盖章后的代办员变更申请表"}
+    )
+
+
+class BindingReasonForm(forms.Form):
+    reason = forms.CharField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InvoiceInfoForm(forms.Form):
+    """开票信息: 开一个户头 (the invoice fields) or 开多个户头 (an attachment)."""
+
+    mode = forms.ChoiceField(
+        label="开票方式",
+        choices=InvoiceInfo.Mode.choices,
+        initial=InvoiceInfo.Mode.SINGLE,
+        widget=forms.RadioSelect,
+    )
+    invoice_type = forms.ChoiceField(
+        label="发票类型", choices=[("", "请选择"), *InvoiceInfo.InvoiceType.choices], required=False
+    )
+    title = forms.CharField(label="发票抬头", max_length=100, required=False)
+    taxpayer_id = forms.CharField(label="纳税人识别号", max_length=40, required=False)
+    address_phone = forms.CharField(label="注册地址及电话", max_length=200, required=False)
+    bank_account = forms.CharField(label="开户行及账号", max_length=200, required=False)
+    email = forms.EmailField(label="接收邮箱", required=False)
+    attachment = forms.FileField(label="开票说明附件", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == InvoiceInfo.Mode.SINGLE:
+            for field in ("invoice_type", "title", "taxpayer_id", "email"):
+                if not data.get(field) and field not in self.errors:
+                    self.add_error(field, f"请填写{self.fields[field].label}")
+            if data.get("taxpayer_id"):
+                try:
+                    data["taxpayer_id"] = validate_credit_code(data["taxpayer_id"])
+                except ValidationError as error:
+                    self.add_error(
+                        "taxpayer_id", error.messages[0].replace("统一社会信用代码", "纳税人识别号")
+                    )
+            if data.get("invoice_type") == InvoiceInfo.InvoiceType.SPECIAL and not data.get("bank_account"):
+                self.add_error("bank_account", "开增值税专用发票必须填写开户行及账号")
+        return data

@@ -1,3 +1,5 @@
+"""Who may do what with a unit. Views use these to show buttons; services check the same conditions."""
+
 import rules
 
 from review.models import Status
@@ -14,17 +16,27 @@ def is_unit_agent(user, unit):
 
 
 @rules.predicate
-def registration_editable(user, unit):
-    case = unit.registration_case
-    return case is not None and case.status in (Status.DRAFT, Status.RETURNED)
+def can_open_editor(user, unit):
+    """Registration 草稿/退回, or an approved unit without an edit under review."""
+    case = unit.editing_case
+    if case is None:
+        return unit.is_approved
+    return case.is_editable
 
 
 @rules.predicate
-def registration_draft(user, unit):
-    case = unit.registration_case
+def has_editable_case(user, unit):
+    case = unit.editing_case
+    return case is not None and case.is_editable
+
+
+@rules.predicate
+def has_draft_case(user, unit):
+    case = unit.editing_case
     return case is not None and case.status == Status.DRAFT
 
 
 rules.add_perm("units.register_unit", is_agent)
-rules.add_perm("units.edit_registration", is_unit_agent & registration_editable)
-rules.add_perm("units.delete_registration", is_unit_agent & registration_draft)
+rules.add_perm("units.edit_unit", is_unit_agent & can_open_editor)
+rules.add_perm("units.submit_unit", is_unit_agent & has_editable_case)
+rules.add_perm("units.delete_unit", is_unit_agent & has_draft_case)

@@ -1,7 +1,8 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from units.models import Unit
+from review.models import BusinessKind, Case, Status
+from units.models import InvoiceInfo, Unit, UnitBinding, UnitChange
 
 
 def units_visible_to(actor) -> QuerySet[Unit]:
@@ -17,8 +18,18 @@ def units_visible_to(actor) -> QuerySet[Unit]:
     return units.none()
 
 
+def _with_open_change(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    return units.prefetch_related(
+        Prefetch(
+            "changes",
+            queryset=UnitChange.objects.filter(is_open=True).select_related("case__current_step"),
+            to_attr="open_changes",
+        )
+    )
+
+
 def unit_list_for_agent(actor) -> QuerySet[Unit]:
-    return (
+    return _with_open_change(
         units_visible_to(actor)
         .select_related("parent_org", "registration_case__current_step")
         .order_by("-id")
@@ -27,7 +38,35 @@ def unit_list_for_agent(actor) -> QuerySet[Unit]:
 
 def unit_get_for(actor, pk) -> Unit:
     return get_object_or_404(
-        units_visible_to(actor).select_related("parent_org", "agent", "registration_case__current_step"), pk=pk
+        _with_open_change(
+            units_visible_to(actor).select_related("parent_org", "agent", "registration_case__current_step")
+        ),
+        pk=pk,
+    )
+
+
+def unit_cases(unit: Unit) -> QuerySet[Case]:
+    """Every business of the unit (registration, edits, bindings), newest first, for 审核明细."""
+    return (
+        Case.objects.filter(unit=unit)
+        .exclude(status=Status.DELETED)
+        .exclude(
+            ~Q(status=Status.APPROVED), kind=BusinessKind.UNIT_BINDING
+        )  # others' pending requests stay private
+        .filter(
+            kind__in=[BusinessKind.UNIT_REGISTRATION, BusinessKind.UNIT_CHANGE, BusinessKind.UNIT_BINDING]
+        )
+        .select_related("current_step", "workflow", "unit__parent_org", "org")
+        .order_by("-id")
+    )
+
+
+def unit_change_history(unit: Unit) -> QuerySet[UnitChange]:
+    """变更记录: the applied edits, newest first, with who asked and when it took effect."""
+    return (
+        UnitChange.objects.filter(unit=unit, applied_at__isnull=False)
+        .select_related("case__applicant")
+        .order_by("-applied_at")
     )
 
 
@@ -43,3 +82,39 @@ def unit_search_registered(query: str, *, exclude_pk=None, limit: int = 10) -> l
     if query.isalnum() and len(query) >= 4:
         by_name = by_name | units.filter(credit_code__istartswith=query)
     return list(by_name.select_related("parent_org").order_by("name")[:limit])
+
+
+def bindings_for_agent(actor) -> QuerySet[UnitBinding]:
+    """单位绑定 list: the binding requests this agent made (deleted drafts hidden)."""
+    return (
+        UnitBinding.objects.filter(requester=actor)
+        .exclude(case__status=Status.DELETED)
+        .select_related("unit__parent_org", "case__current_step", "previous_agent")
+        .order_by("-id")
+    )
+
+
+def binding_get_for(actor, pk) -> UnitBinding:
+    return get_object_or_404(bindings_for_agent(actor).select_related("case__workflow"), pk=pk)
+
+
+def invoice_rows_for_agent(actor) -> list[Unit]:
+    """开票信息管理: the agent's approved units, each with its invoice info (or None)."""
+    return list(
+        units_visible_to(actor)
+        .filter(approved_at__isnull=False)
+        .select_related("invoice_info", "parent_org")
+        .order_by("name")
+    )
+
+
+def invoice_infos_visible_to(actor) -> QuerySet[InvoiceInfo]:
+    """Finance and city reviewers read every unit's invoice info; agents their own units'."""
+    infos = InvoiceInfo.objects.select_related("unit__parent_org", "unit__agent").filter(
+        unit__deleted_at__isnull=True
+    )
+    if actor.is_agent:
+        return infos.filter(unit__agent=actor)
+    if actor.role in (actor.Role.FINANCE, actor.Role.CITY_REVIEWER, actor.Role.ADMIN):
+        return infos
+    return infos.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from units import views
+from units import binding_views, invoice_views, views
 
 app_name = "units"
 urlpatterns = [
@@ -15,4 +15,18 @@ urlpatterns = [
     path("<int:pk>/edit/materials/", views.unit_edit_materials, name="edit_materials"),
     path("<int:pk>/submit/", views.unit_submit_view, name="submit"),
     path("<int:pk>/delete/", views.unit_delete_view, name="delete"),
+    # 单位绑定
+    path("bindings/", binding_views.binding_list, name="bindings"),
+    path("bindings/template/", binding_views.binding_template, name="binding_template"),
+    path("bindings/new/", binding_views.binding_create, name="binding_create"),
+    path("bindings/<int:pk>/", binding_views.binding_detail, name="binding_detail"),
+    path("bindings/<int:pk>/edit/", binding_views.binding_edit, name="binding_edit"),
+    path("bindings/<int:pk>/submit/", binding_views.binding_submit, name="binding_submit"),
+    path("bindings/<int:pk>/delete/", binding_views.binding_delete, name="binding_delete"),
+    # 开票信息管理
+    path("invoices/", invoice_views.invoice_list, name="invoices"),
+    path("invoices/new/", invoice_views.invoice_create, name="invoice_create"),
+    path("invoices/all/", invoice_views.invoice_all, name="invoice_all"),
+    path("invoices/<int:pk>/edit/", invoice_views.invoice_edit, name="invoice_edit"),
+    path("invoices/<int:pk>/attachment/", invoice_views.invoice_attachment, name="invoice_attachment"),
 ]

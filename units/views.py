@@ -1,5 +1,6 @@
 """Thin views: parse, call one service, render. Scoping lives in units.selectors."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,25 +16,43 @@ from review.models import Status
 from review.registry import business_type_for
 from review.selectors import active_materials
 from units.forms import UnitBasicForm
-from units.models import Unit
-from units.selectors import unit_get_for, unit_list_for_agent, unit_search_registered, units_visible_to
-from units.services import unit_delete, unit_register, unit_submit, unit_update_registration
+from units.models import UNIT_MATERIAL_SLOTS, Unit
+from units.selectors import (
+    unit_cases,
+    unit_change_history,
+    unit_get_for,
+    unit_list_for_agent,
+    unit_search_registered,
+    units_visible_to,
+)
+from units.services import (
+    unit_change_diff,
+    unit_change_material_diff,
+    unit_change_save,
+    unit_delete,
+    unit_register,
+    unit_submit,
+    unit_update_registration,
+)
 
 TABS = [("basic", "基本信息"), ("agent", "代办员信息"), ("materials", "材料信息")]
 
 
 def _agent_only(request):
-    if not request.user.has_perm("units.register_unit"):
+    if not rules.has_perm("units.register_unit", request.user):
         raise PermissionDenied
 
 
 def _row_actions(request, unit: Unit) -> list[dict]:
-    """上报 / 查看 / 编辑 / 删除 / 查看退回原因, each shown only when the rules allow it."""
-    case = unit.registration_case
+    """上报 / 查看 / 编辑 / 删除 / 查看退回原因, each shown only when the rules allow it.
+
+    They act on what the agent is working on: the registration, or the pending edit of an approved unit.
+    """
     user = request.user
+    case = unit.editing_case
+    detail = reverse("units:detail", args=[unit.pk])
     actions = []
-    editable = user.has_perm("units.edit_registration", unit)
-    if editable:
+    if rules.has_perm("units.submit_unit", user, unit):
         actions.append(
             {
                 "key": "submit",
@@ -44,19 +63,20 @@ def _row_actions(request, unit: Unit) -> list[dict]:
                 "version": case.version,
             }
         )
-    actions.append({"key": "view", "label": "查看", "url": reverse("units:detail", args=[unit.pk])})
-    if case.status == Status.RETURNED:
+    actions.append({"key": "view", "label": "查看", "url": detail})
+    if case is not None and case.status == Status.RETURNED:
         actions.append(
             {
                 "key": "reason",
                 "label": "查看退回原因",
-                "url": reverse("units:detail", args=[unit.pk]) + "?tab=timeline",
+                "url": detail + "?tab=timeline",
                 "css": "btn-outline-danger",
             }
         )
-    if editable:
+    if rules.has_perm("units.edit_unit", user, unit):
         actions.append({"key": "edit", "label": "编辑", "url": reverse("units:edit", args=[unit.pk])})
-    if user.has_perm("units.delete_registration", unit):
+    if rules.has_perm("units.delete_unit", user, unit):
+        what = "撤销本次编辑" if unit.is_approved else "删除"
         actions.append(
             {
                 "key": "delete",
@@ -64,7 +84,7 @@ def _row_actions(request, unit: Unit) -> list[dict]:
                 "url": reverse("units:delete", args=[unit.pk]),
                 "post": True,
                 "css": "btn-outline-danger",
-                "confirm": f"确定删除“{unit.name}”吗？",
+                "confirm": f"确定{what}“{unit.name}”吗？",
             }
         )
     return actions
@@ -75,7 +95,7 @@ def unit_list(request):
     """单位信息管理 → 单位注册: the agent's units."""
     _agent_only(request)
     units = list(unit_list_for_agent(request.user))
-    rows = [{"unit": u, "case": u.registration_case, "actions": _row_actions(request, u)} for u in units]
+    rows = [{"unit": u, "case": u.display_case, "actions": _row_actions(request, u)} for u in units]
     return render(request, "units/unit_list.html", {"rows": rows, "page_title": "单位注册"})
 
 
@@ -86,7 +106,9 @@ def unit_directory(request):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     org_id = request.GET.get("org", "")
-    units = units_visible_to(request.user).select_related("parent_org", "agent", "registration_case__current_step")
+    units = units_visible_to(request.user).select_related(
+        "parent_org", "agent", "registration_case__current_step"
+    )
     if query:
         units = units.filter(name__icontains=query) | units.filter(credit_code__istartswith=query.upper())
     if org_id.isdigit():
@@ -97,10 +119,6 @@ def unit_directory(request):
         "units/unit_directory.html",
         {"page": page, "query": query, "org_id": org_id, "leaves": org_leaves(), "page_title": "单位查询"},
     )
-
-
-def _tab_context(unit, tab, form=None):
-    return {"unit": unit, "tab": tab, "tabs": TABS, "form": form, "page_title": "注册单位信息"}
 
 
 @login_required
@@ -122,22 +140,39 @@ def unit_create(request):
 def _editable_unit(request, pk):
     """(unit, None) when the agent may edit it, else (unit, a redirect to 查看 with the reason)."""
     unit = unit_get_for(request.user, pk)
-    if request.user.has_perm("units.edit_registration", unit):
+    if rules.has_perm("units.edit_unit", request.user, unit):
         return unit, None
-    messages.error(request, f"“{unit.name}”当前状态为“{unit.registration_case.status_label}”，不能编辑")
+    case = unit.display_case
+    messages.error(request, f"“{unit.name}”当前状态为“{case.status_label}”，不能编辑")
     return unit, redirect("units:detail", pk=unit.pk)
+
+
+def _tab_context(unit, tab, form=None):
+    title = "注册单位信息"
+    if unit is not None:
+        title = f"编辑单位信息 · {unit.name}"
+    return {
+        "unit": unit,
+        "tab": tab,
+        "tabs": TABS,
+        "form": form,
+        "page_title": title,
+        "is_change": unit is not None and unit.is_approved,
+    }
 
 
 @login_required
 def unit_edit(request, pk):
-    """编辑 → tab 1 基本信息 pre-filled."""
+    """编辑 → tab 1 pre-filled: the registration (草稿/退回), or a pending edit of an approved unit."""
     unit, bounce = _editable_unit(request, pk)
     if bounce:
         return bounce
-    form = UnitBasicForm(request.POST or None, initial=UnitBasicForm.initial_from(unit))
+    source = unit.open_change or unit
+    form = UnitBasicForm(request.POST or None, initial=UnitBasicForm.initial_from(source), exclude_pk=unit.pk)
     if request.method == "POST" and form.is_valid():
+        save = unit_change_save if unit.is_approved else unit_update_registration
         try:
-            unit_update_registration(actor=request.user, unit=unit, **form.cleaned_data)
+            save(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -163,7 +198,10 @@ def unit_edit_materials(request, pk):
     unit, bounce = _editable_unit(request, pk)
     if bounce:
         return bounce
-    case = unit.registration_case
+    case = unit.editing_case
+    if case is None:
+        messages.info(request, "请先在基本信息中修改并保存，再上传新的材料")
+        return redirect("units:edit", pk=unit.pk)
     business = business_type_for(case.kind)
     if request.method == "POST":
         missing = business.missing_materials(case)
@@ -185,20 +223,27 @@ def unit_edit_materials(request, pk):
 
 @login_required
 def unit_detail(request, pk):
-    """查看: the unit's tabs and 审核明细 (timeline and the steps still ahead)."""
+    """查看: the data in force, its materials, 审核明细 of every business of the unit, 变更记录."""
     unit = unit_get_for(request.user, pk)
-    case = unit.registration_case
-    business = business_type_for(case.kind)
+    change = unit.open_change
+    cases = list(unit_cases(unit))
     context = {
         "unit": unit,
-        "case": case,
+        "case": unit.display_case,
         "merged_from": list(unit.merged_from.all()),
-        "materials": active_materials(case),
-        "slots": business.material_slots,
-        "transitions": case.transitions.all(),
-        "steps_ahead": steps_ahead(case),
+        "materials": active_materials(unit.materials_case) if unit.materials_case_id else [],
+        "slots": UNIT_MATERIAL_SLOTS,
+        "timelines": [
+            {"case": c, "transitions": c.transitions.all(), "steps_ahead": steps_ahead(c)} for c in cases
+        ],
+        "change": change,
+        "diff": unit_change_diff(change, unit) if change else [],
+        "material_diff": unit_change_material_diff(change, unit) if change else [],
+        "history": unit_change_history(unit),
         "tab": request.GET.get("tab", "basic"),
-        "actions": [a for a in _row_actions(request, unit) if a["key"] != "view"] if request.user.is_agent else [],
+        "actions": [a for a in _row_actions(request, unit) if a["key"] != "view"]
+        if request.user.is_agent
+        else [],
         "page_title": unit.name,
     }
     return render(request, "units/unit_detail.html", context)
@@ -211,7 +256,9 @@ def unit_submit_view(request, pk):
     version = request.POST.get("version")
     try:
         case = unit_submit(
-            actor=request.user, unit=unit, expected_version=int(version) if version and version.isdigit() else None
+            actor=request.user,
+            unit=unit,
+            expected_version=int(version) if version and version.isdigit() else None,
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -224,12 +271,15 @@ def unit_submit_view(request, pk):
 @require_POST
 def unit_delete_view(request, pk):
     unit = unit_get_for(request.user, pk)
+    was_approved = unit.is_approved
     try:
         unit_delete(actor=request.user, unit=unit)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{unit.name}”已删除")
+        messages.success(
+            request, f"已撤销“{unit.name}”的本次编辑" if was_approved else f"“{unit.name}”已删除"
+        )
     return redirect("units:list")
 
 
@@ -243,7 +293,11 @@ def unit_search(request):
     return render(
         request,
         "units/_search_results.html",
-        {"units": units, "query": request.GET.get("q", "").strip(), "target": request.GET.get("target", "merged")},
+        {
+            "units": units,
+            "query": request.GET.get("q", "").strip(),
+            "target": request.GET.get("target", "merged"),
+        },
     )
 
 
@@ -251,4 +305,6 @@ def unit_search(request):
 def unit_chip(request, pk):
     """htmx: one picked unit as a removable chip with its hidden input."""
     unit = get_object_or_404(Unit, pk=pk, deleted_at__isnull=True, approved_at__isnull=False)
-    return render(request, "units/_unit_chip.html", {"picked": unit, "name": request.GET.get("name", "merged_from")})
+    return render(
+        request, "units/_unit_chip.html", {"picked": unit, "name": request.GET.get("name", "merged_from")}
+    )

@@ -8,4 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo()
-        self.stdout.write(self.style.SUCCESS(f"demo data ready: {result['users']} users, {result['units']} units"))
+        self.stdout.write(
+            self.style.SUCCESS(f"demo data ready: {result['users']} users, {result['units']} units")
+        )

@@ -31,7 +31,7 @@ def heartbeat_loop(worker_id: str, stop: threading.Event) -> None:
         try:
             close_old_connections()
             beat(worker_id)
-        except Exception:  # noqa: BLE001 — a missed beat must not kill the worker
+        except Exception:
             logger.exception("heartbeat failed")
         stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
     connection.close()
@@ -50,7 +50,9 @@ class Command(BaseCommand):
         thread = threading.Thread(target=heartbeat_loop, args=(worker_id, stop), daemon=True)
         thread.start()
         try:
-            call_command("db_worker", worker_id=worker_id, interval=interval, reload=False, startup_delay=False)
+            call_command(
+                "db_worker", worker_id=worker_id, interval=interval, reload=False, startup_delay=False
+            )
         finally:
             stop.set()
             time.sleep(0)

@@ -1,0 +1,192 @@
+"""单位信息管理 → 单位绑定 (manual §1.2): a new agent takes over a unit after city review."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from review.engine import case_transition, steps_ahead
+from review.models import Action, Status
+from review.selectors import active_materials
+from units.documents import binding_form_xlsx
+from units.forms import BindingForm, BindingReasonForm
+from units.models import BINDING_MATERIAL_SLOTS, UnitBinding
+from units.selectors import binding_get_for, bindings_for_agent
+from units.services import unit_binding_create, unit_binding_update
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _agent_only(request):
+    if not request.user.is_agent:
+        raise PermissionDenied
+
+
+def _actions(binding: UnitBinding, *, on_detail=False) -> list[dict]:
+    case = binding.case
+    detail = reverse("units:binding_detail", args=[binding.pk])
+    actions = []
+    if case.is_editable:
+        actions.append(
+            {
+                "key": "submit",
+                "label": "上报",
+                "url": reverse("units:binding_submit", args=[binding.pk]),
+                "post": True,
+                "css": "btn-brand",
+                "version": case.version,
+            }
+        )
+    if not on_detail:
+        actions.append({"key": "view", "label": "查看", "url": detail})
+    if case.status == Status.RETURNED:
+        actions.append({"key": "reason", "label": "查看退回原因", "url": detail, "css": "btn-outline-danger"})
+    if case.is_editable:
+        actions.append(
+            {"key": "edit", "label": "编辑", "url": reverse("units:binding_edit", args=[binding.pk])}
+        )
+    if case.status == Status.DRAFT:
+        actions.append(
+            {
+                "key": "delete",
+                "label": "删除",
+                "url": reverse("units:binding_delete", args=[binding.pk]),
+                "post": True,
+                "css": "btn-outline-danger",
+                "confirm": f"确定删除对“{binding.unit.name}”的绑定申请吗？",
+            }
+        )
+    return actions
+
+
+@login_required
+def binding_list(request):
+    _agent_only(request)
+    rows = [{"binding": b, "case": b.case, "actions": _actions(b)} for b in bindings_for_agent(request.user)]
+    return render(request, "units/binding_list.html", {"rows": rows, "page_title": "单位绑定"})
+
+
+@login_required
+def binding_template(request):
+    """【绑定模板下载】: the change-of-agent form for this agent (with the unit, from a request)."""
+    _agent_only(request)
+    unit = None
+    binding_id = request.GET.get("binding", "")
+    if binding_id.isdigit():
+        unit = binding_get_for(request.user, int(binding_id)).unit
+    content = binding_form_xlsx(requester=request.user, unit=unit)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('代办员变更申请表.xlsx')}"
+    return response
+
+
+@login_required
+def binding_create(request):
+    """【单位绑定】: type the unit name, pick it, upload the stamped form, 【保存】."""
+    _agent_only(request)
+    form = BindingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            binding = unit_binding_create(
+                actor=request.user, unit=data["unit"], reason=data["reason"], upload=data["form_file"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"绑定申请已保存：{binding.unit.name}。请核对后点击【上报】")
+            return redirect("units:bindings")
+    picked = form.cleaned_data.get("unit") if form.is_bound and hasattr(form, "cleaned_data") else None
+    return render(
+        request, "units/binding_form.html", {"form": form, "picked": picked, "page_title": "单位绑定"}
+    )
+
+
+@login_required
+def binding_detail(request, pk):
+    _agent_only(request)
+    binding = binding_get_for(request.user, pk)
+    case = binding.case
+    context = {
+        "binding": binding,
+        "unit": binding.unit,
+        "case": case,
+        "materials": active_materials(case),
+        "slots": BINDING_MATERIAL_SLOTS,
+        "transitions": case.transitions.all(),
+        "steps_ahead": steps_ahead(case),
+        "actions": _actions(binding, on_detail=True),
+        "page_title": f"单位绑定 · {binding.unit.name}",
+    }
+    return render(request, "units/binding_detail.html", context)
+
+
+@login_required
+def binding_edit(request, pk):
+    """编辑 a request in 草稿/退回: the reason, and the form in the materials list (删除 / 上传材料)."""
+    _agent_only(request)
+    binding = binding_get_for(request.user, pk)
+    case = binding.case
+    if not case.is_editable:
+        messages.error(request, f"当前状态为“{case.status_label}”，不能编辑")
+        return redirect("units:binding_detail", pk=binding.pk)
+    form = BindingReasonForm(request.POST or None, initial={"reason": binding.reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_binding_update(actor=request.user, binding=binding, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "绑定申请已保存")
+            return redirect("units:bindings")
+    context = {
+        "binding": binding,
+        "case": case,
+        "form": form,
+        "materials": active_materials(case),
+        "slots": BINDING_MATERIAL_SLOTS,
+        "missing": [],
+        "can_edit_materials": True,
+        "page_title": f"编辑绑定申请 · {binding.unit.name}",
+    }
+    return render(request, "units/binding_edit.html", context)
+
+
+@login_required
+@require_POST
+def binding_submit(request, pk):
+    _agent_only(request)
+    binding = binding_get_for(request.user, pk)
+    version = request.POST.get("version", "")
+    try:
+        case = case_transition(
+            case=binding.case,
+            action=Action.SUBMIT,
+            actor=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"绑定申请已上报，当前状态：{case.status_label}")
+    return redirect("units:bindings")
+
+
+@login_required
+@require_POST
+def binding_delete(request, pk):
+    _agent_only(request)
+    binding = binding_get_for(request.user, pk)
+    try:
+        case_transition(case=binding.case, action=Action.DELETE, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "绑定申请已删除")
+    return redirect("units:bindings")
