@@ -5,6 +5,7 @@ console, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABA
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "plans",
     "review",
     "units",
+    "enrollment",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +96,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+            # A file (not :memory:) so that a worker process in tests can share the test database.
+            # Each test run gets its own file (not :memory:) so that a worker process can share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"mutualaid-test-{os.getpid()}.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -165,6 +171,20 @@ STORAGES = {
 MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", 10 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows; above ROSTER_SYNC_ROWS rows the import
+# runs in the background worker with a progress bar. An import without a heartbeat for
+# ROSTER_STALE_SECONDS counts as interrupted and can be retried.
+ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", 30 * 1024 * 1024))
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 100_000))
+ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", 2000))
+ROSTER_STALE_SECONDS = int(os.environ.get("ROSTER_STALE_SECONDS", 120))
+
+# The union's receiving account printed on payment notices (缴费通知单).
+UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "青岛市总工会职工互助保障专户")
+UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "中国工商银行青岛市分行营业部")
+UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "3803 0200 0920 0000 000")
+PAYMENT_DUE_DAYS = int(os.environ.get("PAYMENT_DUE_DAYS", 15))
 
 # --- Background work: django-tasks with the database backend; `make run` starts one worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
     path("review/", include("review.urls")),
+    path("enrollment/", include("enrollment.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]

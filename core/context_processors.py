@@ -28,6 +28,15 @@ def navigation(request):
                 ),
             }
         )
+    if user.is_agent:
+        sections.append(
+            {
+                "title": "参保业务经办",
+                "items": _items([("参保申请", "enrollment:list"), ("会员查询", "enrollment:members")]),
+            }
+        )
+    if user.role == user.Role.FINANCE:
+        sections.append({"title": "财务管理", "items": _items([("收款确认", "billing:workbench")])})
     if user.is_reviewer:
         sections.append(
             {
@@ -40,6 +49,7 @@ def navigation(request):
         if user.role in (user.Role.FINANCE, user.Role.CITY_REVIEWER, user.Role.ADMIN):
             entries.append(("开票信息查询", "units:invoice_all"))
         sections.append({"title": "单位信息管理", "items": _items(entries)})
+        sections.append({"title": "参保业务", "items": _items([("会员查询", "enrollment:members")])})
     if user.role == user.Role.ADMIN:
         sections.append(
             {

@@ -18,6 +18,8 @@ def home(request):
         return redirect("units:list")
     if user.is_reviewer:
         return redirect("review:queue")
+    if user.role == user.Role.FINANCE:
+        return redirect("billing:workbench")
     return redirect("units:directory")
 
 

@@ -33,6 +33,12 @@ class Plan(models.Model):
     def rate_on(self, day: datetime.date):
         return self.rates.filter(valid_from__lte=day).order_by("-valid_from").first()
 
+    @property
+    def current_rate(self):
+        from django.utils import timezone
+
+        return self.rate_on(timezone.localdate())
+
 
 class PlanRate(models.Model):
     """缴费标准 — fee per 份 per 12-month period, versioned by date; never edited in place."""

@@ -1,0 +1,84 @@
+"""缴费通知单 and 收款确认 (SPEC §6.4)."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from billing.models import PaymentNotice, PaymentReceipt
+from core.audit import audit_log
+from core.errors import DomainError, ErrorCode, InvalidTransition
+from core.money import yuan
+from review.engine import case_transition
+from review.models import Action, Status
+
+
+def payment_notice_issue(*, application, actor) -> PaymentNotice:
+    """At final approval: freeze today's fee and issue the notice (in the engine's transaction)."""
+    from enrollment.services import refreeze_fees
+
+    refreeze_fees(application=application, on=timezone.localdate())
+    application.refresh_from_db()
+    today = timezone.localdate()
+    notice, _ = PaymentNotice.objects.get_or_create(
+        application=application,
+        defaults={
+            "number": f"JF{today:%Y%m%d}{application.pk:06d}",
+            "amount": application.total_amount,
+            "issued_at": timezone.now(),
+            "due_date": today + datetime.timedelta(days=settings.PAYMENT_DUE_DAYS),
+        },
+    )
+    return notice
+
+
+@transaction.atomic
+def payment_confirm(
+    *, actor, notice: PaymentNotice, amount: Decimal, paid_on: datetime.date, bank_reference: str
+):
+    """收款确认: the amount must equal the notice; the coverages become effective in the same transaction.
+
+    Idempotent: a second confirmation of the same notice is refused with a message and changes nothing.
+    """
+    notice = PaymentNotice.objects.select_for_update().select_related("application__case").get(pk=notice.pk)
+    case = notice.application.case
+    if case.status == Status.EFFECTIVE or PaymentReceipt.objects.filter(notice=notice).exists():
+        raise InvalidTransition(
+            f"缴费通知单 {notice.number} 已确认收款，无需重复确认", code=ErrorCode.DUPLICATE
+        )
+    amount = yuan(amount)
+    if amount != notice.amount:
+        raise DomainError(
+            f"到账金额 {amount:,.2f} 元与应缴金额 {notice.amount:,.2f} 元不一致，不能确认收款，请核对"
+        )
+    if paid_on > timezone.localdate():
+        raise DomainError("到账日期不能晚于今天")
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise DomainError("请填写银行流水号")
+    try:
+        with transaction.atomic():
+            receipt = PaymentReceipt.objects.create(
+                notice=notice,
+                amount=amount,
+                paid_on=paid_on,
+                bank_reference=bank_reference,
+                confirmed_by=actor,
+            )
+    except IntegrityError:
+        raise InvalidTransition(f"缴费通知单 {notice.number} 已确认收款，无需重复确认") from None
+    case_transition(
+        case=case,
+        action=Action.CONFIRM_PAYMENT,
+        actor=actor,
+        reason=f"到账 {amount:,.2f} 元，流水号 {bank_reference}",
+    )
+    audit_log(
+        actor=actor,
+        verb="payment_confirm",
+        obj=notice,
+        changes={"amount": str(amount), "reference": bank_reference},
+    )
+    return receipt

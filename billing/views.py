@@ -1,0 +1,72 @@
+"""Finance workbench (缴费与收款) and the payment notice PDF."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from billing.models import PaymentNotice
+from billing.pdf import payment_notice_pdf
+from billing.selectors import notice_for_application, notices_awaiting_payment, receipts_on
+from billing.services import payment_confirm
+from core.errors import DomainError
+
+
+class ReceiptForm(forms.Form):
+    amount = forms.DecimalField(label="到账金额（元）", max_digits=14, decimal_places=2, min_value=0)
+    paid_on = forms.DateField(label="到账日期", widget=forms.DateInput(attrs={"type": "date"}))
+    bank_reference = forms.CharField(label="银行流水号", max_length=64)
+
+
+def _finance_only(request):
+    if request.user.role != request.user.Role.FINANCE:
+        raise PermissionDenied
+
+
+@login_required
+def workbench(request):
+    """待收款: notices awaiting payment (oldest due first) and today's receipts."""
+    _finance_only(request)
+    query = request.GET.get("q", "").strip()
+    page = Paginator(notices_awaiting_payment(query=query), 20).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "billing/workbench.html",
+        {"page": page, "query": query, "today": today, "daily": receipts_on(today), "page_title": "收款确认"},
+    )
+
+
+@login_required
+def confirm(request, pk):
+    """收款确认: amount, date and bank reference; a different amount is refused."""
+    _finance_only(request)
+    notice = get_object_or_404(
+        PaymentNotice.objects.select_related("application__unit", "application__case"), pk=pk
+    )
+    form = ReceiptForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_confirm(actor=request.user, notice=notice, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已确认收款：{notice.number}，{notice.application.unit.name}保期生效")
+            return redirect("billing:workbench")
+    return render(request, "billing/confirm.html", {"notice": notice, "form": form, "page_title": "收款确认"})
+
+
+@login_required
+def notice_pdf(request, application_pk):
+    """【缴费通知单】 PDF for the unit's agent, reviewers and finance."""
+    notice = notice_for_application(request.user, application_pk)
+    response = HttpResponse(payment_notice_pdf(notice), content_type="application/pdf")
+    filename = quote(f"缴费通知单-{notice.number}.pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    return response

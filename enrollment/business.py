@@ -1,0 +1,65 @@
+"""参保申请 as seen by the review engine: district → city, then 收款确认 makes the coverage effective."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.errors import Incomplete
+from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
+from enrollment.periods import expiry_month_label
+from enrollment.selectors import current_period
+from review.models import BusinessKind
+from review.registry import BusinessType
+
+
+class Enrollment(BusinessType):
+    kind = BusinessKind.ENROLLMENT
+    material_slots = SUPPLEMENT_MATERIAL_SLOTS
+    detail_template = "enrollment/_application_review.html"
+
+    def application_of(self, case) -> Application:
+        return Application.objects.select_related("unit__parent_org", "unit__agent").get(case=case)
+
+    def missing_materials(self, case) -> list[str]:
+        if not self.application_of(case).is_supplementary:
+            return []
+        return super().missing_materials(case)
+
+    def check_submittable(self, case) -> None:
+        application = self.application_of(case)
+        busy = application.imports.filter(
+            status__in=[RosterImport.Status.PENDING, RosterImport.Status.RUNNING]
+        )
+        if busy.exists():
+            raise Incomplete("名单还在导入中，请等待导入完成后再上报")
+        if application.roster_count == 0:
+            raise Incomplete("请先导入参保职工名单后再上报")
+        if application.kind == Application.Kind.MAIN:
+            today = timezone.localdate()
+            current = current_period(application.unit, today)
+            if current is not None and (today.year, today.month) != (
+                current.period_end.year,
+                current.period_end.month,
+            ):
+                raise Incomplete(
+                    f"主保期参保只能在保期到期当月上报：本单位当前保期至{current.period_end:%Y-%m-%d}，"
+                    f"请于{expiry_month_label(current.period_end)}上报；如需提前续保，请使用【补充参保申请】"
+                )
+        super().check_submittable(case)
+
+    def on_approved(self, case, actor) -> None:
+        from billing.services import payment_notice_issue
+
+        payment_notice_issue(application=self.application_of(case), actor=actor)
+
+    def on_settled(self, case, actor) -> None:
+        from enrollment.services import coverage_create_for
+
+        coverage_create_for(application=self.application_of(case))
+
+    def detail_context(self, case) -> dict:
+        from enrollment.views import review_context
+
+        return review_context(self.application_of(case))
+
+    def agent_url(self, case) -> str:
+        return reverse("enrollment:detail", args=[self.application_of(case).pk])

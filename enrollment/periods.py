@@ -1,0 +1,42 @@
+"""Coverage periods (保期) and fees — pure functions over dates and Decimals."""
+
+import calendar
+import datetime
+from decimal import Decimal
+
+from core.money import yuan
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def twelve_month_period(start: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """A main period: 2026-04-01 → 2027-03-31."""
+    return start, add_months(start, 12) - datetime.timedelta(days=1)
+
+
+def whole_months(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from start to end (inclusive), any started month counted: 12-15 → 03-31 is 4."""
+    stop = end + datetime.timedelta(days=1)
+    months = (stop.year - start.year) * 12 + (stop.month - start.month)
+    if add_months(start, months) < stop:
+        months += 1
+    while months > 0 and add_months(start, months - 1) >= stop:
+        months -= 1
+    return max(months, 1)
+
+
+def fee_per_member(*, fee_per_share: Decimal, shares: int, months: int) -> Decimal:
+    """One member's fee for one plan: 份 × yearly fee × months / 12, rounded to the cent."""
+    return yuan(Decimal(fee_per_share) * shares * months / 12)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def expiry_month_label(period_end: datetime.date) -> str:
+    return f"{period_end.year}年{period_end.month}月"

@@ -1,0 +1,470 @@
+"""参保业务经办 → 参保申请 (manual §2): thin views over enrollment.services."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.validators import normalize_code
+from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
+from enrollment.forms import ApplicationForm, RosterUploadForm
+from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
+from enrollment.roster import RosterFileError
+from enrollment.selectors import (
+    application_get_for,
+    application_list_for_agent,
+    latest_period,
+    member_lookup,
+    roster_page,
+)
+from enrollment.services import (
+    application_create,
+    application_update,
+    plan_columns,
+    roster_import_retry,
+    roster_import_run,
+    roster_import_start,
+)
+from review.engine import case_transition, steps_ahead
+from review.models import Action, Status
+from review.registry import business_type_for
+from review.selectors import active_materials
+from units.selectors import units_visible_to
+
+Kind = Application.Kind
+
+
+def _agent_only(request):
+    if not request.user.is_agent:
+        raise PermissionDenied
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _row_actions(application: Application) -> list[dict]:
+    case = application.case
+    detail = reverse("enrollment:detail", args=[application.pk])
+    actions = []
+    if case.is_editable:
+        actions.append(
+            {
+                "key": "submit",
+                "label": "上报",
+                "url": reverse("enrollment:submit", args=[application.pk]),
+                "post": True,
+                "css": "btn-brand",
+                "version": case.version,
+            }
+        )
+    actions.append({"key": "view", "label": "查看", "url": detail})
+    if case.status == Status.RETURNED:
+        actions.append(
+            {
+                "key": "reason",
+                "label": "查看退回原因",
+                "url": detail + "?tab=flow",
+                "css": "btn-outline-danger",
+            }
+        )
+    if case.is_editable:
+        actions.append(
+            {"key": "edit", "label": "编辑", "url": reverse("enrollment:edit", args=[application.pk])}
+        )
+    if case.status in (Status.APPROVED, Status.EFFECTIVE):
+        actions.append(
+            {
+                "key": "notice",
+                "label": "缴费通知单",
+                "url": reverse("billing:notice_pdf", args=[application.pk]),
+                "css": "btn-outline-success",
+            }
+        )
+    if case.status == Status.DRAFT:
+        actions.append(
+            {
+                "key": "delete",
+                "label": "删除",
+                "url": reverse("enrollment:delete", args=[application.pk]),
+                "post": True,
+                "css": "btn-outline-danger",
+                "confirm": "确定删除该参保申请吗？",
+            }
+        )
+    return actions
+
+
+@login_required
+def application_list(request):
+    """参保业务经办 → 参保申请."""
+    _agent_only(request)
+    apps = application_list_for_agent(
+        request.user, kind=request.GET.get("kind", ""), status=request.GET.get("status", "")
+    )
+    page = Paginator(apps, 20).get_page(request.GET.get("page"))
+    rows = [{"application": a, "case": a.case, "actions": _row_actions(a)} for a in page]
+    return render(
+        request,
+        "enrollment/application_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kinds": Kind.choices,
+            "statuses": Status.choices,
+            "page_title": "参保申请",
+        },
+    )
+
+
+def _agent_units(user):
+    return list(units_visible_to(user).filter(approved_at__isnull=False).order_by("name"))
+
+
+def _period_hint(units, today):
+    hints = {}
+    for unit in units:
+        latest = latest_period(unit)
+        if latest is not None:
+            hints[unit.pk] = f"当前保期：{latest.period_start:%Y-%m-%d} 至 {latest.period_end:%Y-%m-%d}"
+    return hints
+
+
+@login_required
+def application_create_view(request):
+    """【主保期参保】 / 【补充参保申请】 → the form → 【提交】 → the 参保职工名单 tab."""
+    _agent_only(request)
+    units = _agent_units(request.user)
+    if not units:
+        messages.warning(request, "您还没有注册审核通过的单位，请先在“单位注册”中注册单位")
+        return redirect("enrollment:list")
+    kind = request.POST.get("kind") or request.GET.get("kind") or Kind.MAIN
+    if kind not in Kind.values:
+        kind = Kind.MAIN
+    form = ApplicationForm(request.POST or None, units=units, initial={"kind": kind, "unit": units[0].pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = next(u for u in units if u.pk == data["unit"])
+        try:
+            application = application_create(
+                actor=request.user,
+                unit=unit,
+                kind=data["kind"],
+                plans=data["plans"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                note=data["note"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "申请已提交，请导入参保职工名单")
+            return redirect(reverse("enrollment:detail", args=[application.pk]) + "?tab=roster")
+    context = {
+        "form": form,
+        "kind": kind,
+        "supplementary": kind != Kind.MAIN,
+        "hints": _period_hint(units, timezone.localdate()),
+        "page_title": "主保期参保" if kind == Kind.MAIN else "补充参保申请",
+    }
+    return render(request, "enrollment/application_form.html", context)
+
+
+@login_required
+def application_edit(request, pk):
+    _agent_only(request)
+    application = application_get_for(request.user, pk)
+    if not application.case.is_editable:
+        messages.error(request, f"当前状态为“{application.case.status_label}”，不能编辑")
+        return redirect("enrollment:detail", pk=application.pk)
+    units = [application.unit]
+    form = ApplicationForm(
+        request.POST or None, units=units, initial=ApplicationForm.initial_from(application)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application_update(
+                actor=request.user,
+                application=application,
+                plans=data["plans"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                note=data["note"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "申请信息已保存")
+            return redirect(reverse("enrollment:detail", args=[application.pk]) + "?tab=roster")
+    context = {
+        "form": form,
+        "application": application,
+        "kind": application.kind,
+        "supplementary": application.kind != Kind.MAIN,
+        "hints": _period_hint(units, timezone.localdate()),
+        "page_title": "编辑参保申请",
+    }
+    return render(request, "enrollment/application_form.html", context)
+
+
+def review_context(application: Application, request=None) -> dict:
+    """What reviewers (and the agent's 查看) see: plan lines, counts, 60+ count, amount."""
+    return {
+        "application": application,
+        "plan_lines": list(application.plan_lines.select_related("plan")),
+        "roster_url": reverse("enrollment:roster", args=[application.pk]),
+    }
+
+
+@login_required
+def application_detail(request, pk):
+    """查看: 申请信息 / 参保职工名单 / 材料 / 审核流程 / 缴费."""
+    application = application_get_for(request.user, pk)
+    if not request.user.is_agent:
+        return redirect("review:case", pk=application.case_id)
+    case = application.case
+    editable = case.is_editable
+    latest_import = application.imports.first()
+    previous = _previous_application(application)
+    context = {
+        **review_context(application),
+        "case": case,
+        "tab": request.GET.get("tab", "info"),
+        "editable": editable,
+        "actions": [a for a in _row_actions(application) if a["key"] != "view"],
+        "job": latest_import,
+        "upload_form": RosterUploadForm(),
+        "materials": active_materials(case),
+        "slots": SUPPLEMENT_MATERIAL_SLOTS,
+        "missing": business_type_for(case.kind).missing_materials(case) if editable else [],
+        "can_edit_materials": editable,
+        "transitions": case.transitions.all(),
+        "steps_ahead": steps_ahead(case),
+        "previous": previous,
+        "roster_diff": _roster_diff(application, previous) if previous else None,
+        "notice": getattr(application, "payment_notice", None),
+        "page_title": f"{application.get_kind_display()} · {application.unit.name}",
+    }
+    return render(request, "enrollment/application_detail.html", context)
+
+
+def _previous_application(application: Application) -> Application | None:
+    if application.kind == Kind.SUPPLEMENT:
+        return None
+    return (
+        Application.objects.filter(
+            unit=application.unit, kind__in=[Kind.MAIN, Kind.RENEWAL], case__status=Status.EFFECTIVE
+        )
+        .exclude(pk=application.pk)
+        .filter(period_end__lt=application.period_start)
+        .order_by("-period_end")
+        .first()
+    )
+
+
+def _roster_diff(application, previous) -> dict:
+    now = set(application.roster.values_list("id_number", flat=True))
+    before = set(previous.roster.values_list("id_number", flat=True))
+    return {"joined": len(now - before), "left": len(before - now), "stayed": len(now & before)}
+
+
+@login_required
+def roster_list(request, pk):
+    """htmx: the roster, paged and searchable (agents on 查看, reviewers on the item screen)."""
+    application = application_get_for(request.user, pk)
+    entries = roster_page(application, query=request.GET.get("q", ""))
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrollment/_roster_table.html",
+        {"application": application, "page": page, "query": request.GET.get("q", "")},
+    )
+
+
+@login_required
+def roster_template(request, pk):
+    """【参保职工名单模板下载】 — columns follow this application's plans."""
+    application = application_get_for(request.user, pk)
+    content = roster_template_xlsx(application=application, plans=plan_columns(application))
+    return _download(content, f"参保职工名单模板-{application.unit.name}.xlsx")
+
+
+@login_required
+@require_POST
+def roster_upload(request, pk):
+    """【导入参保职工名单】 → 【上传】. Large files continue in the background (progress bar)."""
+    _agent_only(request)
+    application = application_get_for(request.user, pk)
+    form = RosterUploadForm(request.POST, request.FILES)
+    target = reverse("enrollment:detail", args=[application.pk]) + "?tab=roster"
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的名单文件")
+        return redirect(target)
+    try:
+        job = roster_import_start(
+            actor=request.user,
+            application=application,
+            upload=form.cleaned_data["file"],
+            only_valid_rows=form.cleaned_data["only_valid_rows"],
+        )
+    except RosterFileError as error:
+        messages.error(request, str(error))
+        return redirect(target)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(target)
+    if job.status == RosterImport.Status.PENDING and job.total_rows <= _sync_limit():
+        job = roster_import_run(import_id=job.pk)
+    _announce(request, job)
+    return redirect(target)
+
+
+def _sync_limit():
+    from django.conf import settings
+
+    return settings.ROSTER_SYNC_ROWS
+
+
+def _announce(request, job):
+    if job.status == RosterImport.Status.SUCCEEDED:
+        messages.success(request, job.message)
+        if job.over60_count:
+            messages.warning(request, f"名单中有 {job.over60_count} 名职工年满60周岁，请确认（不影响导入）")
+    elif job.status in (RosterImport.Status.REJECTED, RosterImport.Status.FAILED):
+        messages.error(request, job.message)
+    else:
+        messages.info(request, f"名单共{job.total_rows}行，正在后台导入，可以离开本页，稍后回来查看结果")
+
+
+@login_required
+def import_status(request, pk):
+    """htmx polling target: the progress bar while an import runs; a full refresh when it ends."""
+    application = application_get_for(request.user, pk)
+    job = application.imports.first()
+    response = render(
+        request, "enrollment/_import_status.html", {"application": application, "job": job, "polling": True}
+    )
+    if job is not None and job.status not in (RosterImport.Status.PENDING, RosterImport.Status.RUNNING):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_retry(request, pk, job_pk):
+    _agent_only(request)
+    application = application_get_for(request.user, pk)
+    job = get_object_or_404(RosterImport, pk=job_pk, application=application)
+    try:
+        job = roster_import_retry(actor=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        _announce(request, job)
+    return redirect(reverse("enrollment:detail", args=[application.pk]) + "?tab=roster")
+
+
+@login_required
+def import_errors(request, pk, job_pk):
+    """【下载错误清单】 — every row error of an import as xlsx."""
+    application = application_get_for(request.user, pk)
+    job = get_object_or_404(RosterImport, pk=job_pk, application=application)
+    return _download(roster_errors_xlsx(job.errors), f"名单错误清单-{job.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def roster_from_previous(request, pk):
+    """Renewal: start from the previous period's roster (re-checked like an upload)."""
+    _agent_only(request)
+    application = application_get_for(request.user, pk)
+    previous = _previous_application(application)
+    target = reverse("enrollment:detail", args=[application.pk]) + "?tab=roster"
+    if previous is None:
+        messages.error(request, "没有可沿用的上一保期名单")
+        return redirect(target)
+    plans = plan_columns(application)
+    rows = [
+        (e.name, e.id_number, e.mobile, {p.code: p.shares for p in plans if p.code in e.shares})
+        for e in previous.roster.all()
+    ]
+    content = roster_template_xlsx(application=application, plans=plans, rows=rows)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("上一保期名单.xlsx", content, content_type=XLSX)
+    try:
+        job = roster_import_start(
+            actor=request.user, application=application, upload=upload, only_valid_rows=True
+        )
+    except (DomainError, RosterFileError) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+        return redirect(target)
+    if job.status == RosterImport.Status.PENDING and job.total_rows <= _sync_limit():
+        job = roster_import_run(import_id=job.pk)
+    _announce(request, job)
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    _agent_only(request)
+    application = application_get_for(request.user, pk)
+    version = request.POST.get("version", "")
+    try:
+        case = case_transition(
+            case=application.case,
+            action=Action.SUBMIT,
+            actor=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"参保申请已上报，当前状态：{case.status_label}")
+    return redirect("enrollment:list")
+
+
+@login_required
+@require_POST
+def application_delete(request, pk):
+    _agent_only(request)
+    application = application_get_for(request.user, pk)
+    try:
+        case_transition(case=application.case, action=Action.DELETE, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "参保申请已删除")
+    return redirect("enrollment:list")
+
+
+@login_required
+def member_search(request):
+    """会员查询: the coverage history of an ID number (agents: in their units; staff: all)."""
+    query = normalize_code(request.GET.get("id_number", ""))
+    member, coverages = (None, [])
+    if query:
+        member, coverages = member_lookup(request.user, query)
+    return render(
+        request,
+        "enrollment/member_search.html",
+        {
+            "query": query,
+            "member": member,
+            "coverages": coverages,
+            "page_title": "会员查询",
+            "today": timezone.localdate(),
+        },
+    )
