@@ -42,7 +42,11 @@ def payment_confirm(
 
     Idempotent: a second confirmation of the same notice is refused with a message and changes nothing.
     """
-    notice = PaymentNotice.objects.select_for_update().select_related("application__case").get(pk=notice.pk)
+    notice = (
+        PaymentNotice.objects.select_for_update(of=("self",))
+        .select_related("application__case")
+        .get(pk=notice.pk)
+    )
     case = notice.application.case
     if case.status == Status.EFFECTIVE or PaymentReceipt.objects.filter(notice=notice).exists():
         raise InvalidTransition(

@@ -136,7 +136,7 @@ def application_create(
 
 def _lock_editable(actor, application: Application) -> Application:
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("unit", "case__current_step")
         .get(pk=application.pk)
     )
@@ -329,7 +329,11 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         return _finish(job, RosterImport.Status.REJECTED, errors=errors, message="没有可导入的正确行")
     try:
         with transaction.atomic():
-            locked = Application.objects.select_for_update().select_related("case").get(pk=application.pk)
+            locked = (
+                Application.objects.select_for_update(of=("self",))
+                .select_related("case")
+                .get(pk=application.pk)
+            )
             if not locked.case.is_editable:
                 raise InvalidTransition(f"申请当前状态为“{locked.case.status_label}”，不能再导入名单")
             _replace_roster(locked, result)

@@ -146,6 +146,8 @@ def case_transition(
     )
     if to_status == Status.APPROVED:
         business.on_approved(fresh, actor)
+    elif to_status in (Status.EFFECTIVE, Status.CLOSED):
+        business.on_settled(fresh, actor)
     elif to_status == Status.DELETED:
         business.on_deleted(fresh, actor)
     return fresh

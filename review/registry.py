@@ -35,6 +35,9 @@ class BusinessType:
     def on_approved(self, case, actor) -> None:
         """Apply the business (the final step approved). Runs in the engine's transaction."""
 
+    def on_settled(self, case, actor) -> None:
+        """Finance settled the approved business (收款确认 / 给付). Runs in the engine's transaction."""
+
     def on_deleted(self, case, actor) -> None:
         """Clean up after 删除 of a draft. Runs in the engine's transaction."""
 

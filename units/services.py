@@ -140,7 +140,10 @@ def unit_change_save(*, actor, unit: Unit, merged_from=(), **fields) -> UnitChan
     if not unit.is_approved:
         raise InvalidTransition("单位注册审核通过后才能编辑单位信息")
     change = (
-        unit.changes.select_for_update().filter(is_open=True).select_related("case__current_step").first()
+        unit.changes.select_for_update(of=("self", "case"))
+        .filter(is_open=True)
+        .select_related("case__current_step")
+        .first()
     )
     if change is not None and not change.case.is_editable:
         raise InvalidTransition(
@@ -278,7 +281,11 @@ def unit_binding_create(*, actor, unit: Unit, reason: str, upload) -> UnitBindin
 @transaction.atomic
 def unit_binding_update(*, actor, binding: UnitBinding, reason: str) -> UnitBinding:
     """编辑 a binding request in 草稿/退回: the reason (the form is replaced in the materials list)."""
-    case = Case.objects.select_for_update().select_related("current_step", "unit").get(pk=binding.case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("current_step", "unit")
+        .get(pk=binding.case_id)
+    )
     if binding.requester_id != actor.id:
         raise NotAllowed("您无权修改该绑定申请")
     if not case.is_editable:
