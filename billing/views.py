@@ -15,6 +15,9 @@ from billing.models import PaymentNotice
 from billing.pdf import payment_notice_pdf
 from billing.selectors import notice_for_application, notices_awaiting_payment, receipts_on
 from billing.services import payment_confirm
+from claims.models import Claim
+from claims.selectors import payouts_awaiting
+from claims.services import claim_payout_record
 from core.errors import DomainError
 
 
@@ -70,3 +73,37 @@ def notice_pdf(request, application_pk):
     filename = quote(f"缴费通知单-{notice.number}.pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
     return response
+
+
+class PayoutForm(forms.Form):
+    paid_on = forms.DateField(label="给付日期", widget=forms.DateInput(attrs={"type": "date"}))
+    bank_reference = forms.CharField(label="银行流水号", max_length=64)
+
+
+@login_required
+def payouts(request):
+    """保障金给付: claims approved by the city, awaiting the transfer."""
+    _finance_only(request)
+    page = Paginator(payouts_awaiting(), 20).get_page(request.GET.get("page"))
+    return render(request, "billing/payouts.html", {"page": page, "page_title": "保障金给付"})
+
+
+@login_required
+def payout_record(request, claim_pk):
+    """Record the transfer of the approved amount → 已结案 (once; a second time is refused)."""
+    _finance_only(request)
+    claim = get_object_or_404(Claim.objects.select_related("member", "unit", "case"), pk=claim_pk)
+    form = PayoutForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_payout_record(actor=request.user, claim=claim, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"已记录给付：{claim.member.name} {claim.approved_amount:,.2f} 元，已结案"
+            )
+            return redirect("billing:payouts")
+    return render(
+        request, "billing/payout_record.html", {"claim": claim, "form": form, "page_title": "保障金给付"}
+    )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "units",
     "enrollment",
     "billing",
+    "claims",
 ]
 
 MIDDLEWARE = [

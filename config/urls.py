@@ -14,5 +14,6 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("enrollment/", include("enrollment.urls")),
     path("billing/", include("billing.urls")),
+    path("claims/", include("claims.urls")),
     path("admin/", admin.site.urls),
 ]

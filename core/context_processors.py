@@ -35,8 +35,12 @@ def navigation(request):
                 "items": _items([("参保申请", "enrollment:list"), ("会员查询", "enrollment:members")]),
             }
         )
+    if user.is_agent:
+        sections.append({"title": "理赔业务经办", "items": _items([("理赔申请", "claims:list")])})
     if user.role == user.Role.FINANCE:
-        sections.append({"title": "财务管理", "items": _items([("收款确认", "billing:workbench")])})
+        sections.append(
+            {"title": "财务管理", "items": _items([("收款确认", "billing:workbench"), ("保障金给付", "billing:payouts")])}
+        )
     if user.is_reviewer:
         sections.append(
             {

@@ -63,6 +63,15 @@ class Disease(models.Model):
     benefit_per_share = models.DecimalField(
         "每份保障金（元，空则按计划）", max_digits=12, decimal_places=2, null=True, blank=True
     )
+    counts_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="同时属于（另一计划的病种）",
+        help_text="例如：原发性乳腺癌 同时属于重大疾病的“恶性肿瘤——重度”，可申请“重疾+女工”",
+    )
     position = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:

@@ -102,6 +102,24 @@ PLANS = [
 ]
 
 
+# Female cancers that are also a "恶性肿瘤——重度" of the critical-illness plan (→ 重疾+女工 possible).
+BOTH_PLANS = {
+    name: "恶性肿瘤——重度"
+    for name in FEMALE_DISEASES
+    if "原位癌" not in name and name != "侵蚀性葡萄胎"
+}
+
+
+def link_equivalents(Disease=None):
+    if Disease is None:
+        from plans.models import Disease
+
+    for name, target in BOTH_PLANS.items():
+        equivalent = Disease.objects.filter(plan__code="ZJ", name=target).first()
+        if equivalent is not None:
+            Disease.objects.filter(plan__code="NG", name=name, counts_as__isnull=True).update(counts_as=equivalent)
+
+
 def ensure_plans(Plan=None, PlanRate=None, Disease=None):
     if Plan is None:
         from plans.models import Disease, Plan, PlanRate
@@ -129,3 +147,5 @@ def ensure_plans(Plan=None, PlanRate=None, Disease=None):
             Disease.objects.get_or_create(
                 plan=plan, name=name, defaults={"benefit_per_share": benefit, "position": i}
             )
+    if any(f.name == "counts_as" for f in Disease._meta.get_fields()):  # not in migration 0002's model
+        link_equivalents(Disease)

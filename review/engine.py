@@ -89,7 +89,7 @@ def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
 
 @transaction.atomic
 def case_transition(
-    *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None
+    *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None, data=None
 ) -> Case:
     """Perform ACTION on CASE as ACTOR; raise a DomainError with a Chinese message when refused."""
     action = Action(action)
@@ -109,6 +109,8 @@ def case_transition(
         raise DomainError(REASON_REQUIRED[action])
 
     business = business_type_for(fresh.kind)
+    if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
+        business.on_decision(fresh, actor, action, data or {})
     if action == Action.SUBMIT:
         fresh.org = fresh.unit.parent_org  # route by the 上级单位 in force at this submission
         business.check_submittable(fresh)
@@ -148,6 +150,8 @@ def case_transition(
         business.on_approved(fresh, actor)
     elif to_status in (Status.EFFECTIVE, Status.CLOSED):
         business.on_settled(fresh, actor)
+    elif to_status == Status.REJECTED:
+        business.on_rejected(fresh, actor)
     elif to_status == Status.DELETED:
         business.on_deleted(fresh, actor)
     return fresh

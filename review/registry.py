@@ -18,19 +18,31 @@ class BusinessType:
     material_slots: tuple[MaterialSlot, ...] = ()
     # Template included in the reviewer's item screen (and the agent's 查看) for the business's own tabs.
     detail_template: str = ""
+    # Optional extra fields inside the reviewer's decision form (e.g. the approved amount of a claim).
+    decision_template: str = ""
 
-    def slot(self, code: str) -> MaterialSlot | None:
-        return next((s for s in self.material_slots if s.code == code), None)
+    def slots_for(self, case) -> tuple[MaterialSlot, ...]:
+        """The material slots of this case (a business may vary them, e.g. by claim kind)."""
+        return self.material_slots
+
+    def slot(self, case, code: str) -> MaterialSlot | None:
+        return next((s for s in self.slots_for(case) if s.code == code), None)
 
     def missing_materials(self, case) -> list[str]:
         present = set(case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
-        return [s.label for s in self.material_slots if s.required and s.code not in present]
+        return [s.label for s in self.slots_for(case) if s.required and s.code not in present]
 
     def check_submittable(self, case) -> None:
         """Raise Incomplete naming what is missing before 上报."""
         missing = self.missing_materials(case)
         if missing:
             raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
+
+    def on_decision(self, case, actor, action, data) -> None:
+        """Validate and store the reviewer's extra input before 通过/退回/不予给付 (same transaction)."""
+
+    def on_rejected(self, case, actor) -> None:
+        """不予给付 is final. Runs in the engine's transaction."""
 
     def on_approved(self, case, actor) -> None:
         """Apply the business (the final step approved). Runs in the engine's transaction."""

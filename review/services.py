@@ -32,7 +32,7 @@ def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     case = Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit").get(pk=case.pk)
     _ensure_editable_by(case, actor)
     business = business_type_for(case.kind)
-    material_slot = business.slot(slot)
+    material_slot = business.slot(case, slot)
     if material_slot is None:
         raise DomainError("请选择材料类型")
     kind = check_material(upload)

@@ -77,7 +77,7 @@ def case_detail(request, pk):
         "business": business,
         "detail_template": business.detail_template,
         "materials": active_materials(case),
-        "slots": business.material_slots,
+        "slots": business.slots_for(case),
         "transitions": case.transitions.all(),
         "steps_ahead": steps_ahead(case),
         "can_decide": can_decide,
@@ -106,6 +106,7 @@ def decide(request, pk):
             actor=request.user,
             reason=data["reason"],
             expected_version=data["version"],
+            data=request.POST,
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -157,7 +158,7 @@ def _materials_response(request, case, **extra):
     context = {
         "case": case,
         "materials": active_materials(case),
-        "slots": business.material_slots,
+        "slots": business.slots_for(case),
         "missing": business.missing_materials(case),
         "can_edit_materials": is_case_agent(request.user, case) and case.is_editable,
         **extra,

@@ -214,7 +214,7 @@ def unit_edit_materials(request, pk):
     context.update(
         case=case,
         materials=active_materials(case),
-        slots=business.material_slots,
+        slots=business.slots_for(case),
         missing=business.missing_materials(case),
         can_edit_materials=True,
     )

@@ -46,7 +46,7 @@ def test_healthz_needs_no_login(client):
         (User.Role.AGENT, "/units/"),
         (User.Role.DISTRICT_REVIEWER, "/review/"),
         (User.Role.CITY_REVIEWER, "/review/"),
-        (User.Role.FINANCE, "/units/directory/"),
+        (User.Role.FINANCE, "/billing/"),
     ],
 )
 def test_the_home_page_sends_each_role_to_its_workbench(client, factory, role, landing):

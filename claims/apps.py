@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "claims"
+    verbose_name = "保障金业务经办"
+
+    def ready(self):
+        from claims.business import ClaimBusiness
+        from review.registry import register
+
+        register(ClaimBusiness())

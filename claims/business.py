@@ -1,0 +1,64 @@
+"""保障金申请 as seen by the review engine: district → city (city sets the amount); 退回 = 材料待补充;
+不予给付 is final; finance's 给付 closes it (已结案)."""
+
+from django.urls import reverse
+
+from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
+from claims.services import check_submittable, claim_set_approved_amount, recheck
+from core.errors import DomainError
+from review.engine import applicable_steps
+from review.models import Action, BusinessKind
+from review.registry import BusinessType
+
+
+class ClaimBusiness(BusinessType):
+    kind = BusinessKind.CLAIM
+    material_slots = ILLNESS_SLOTS + tuple(s for s in ACCIDENT_SLOTS if s not in ILLNESS_SLOTS)
+    detail_template = "claims/_claim_review.html"
+    decision_template = "claims/_decision_amount.html"
+
+    def claim_of(self, case) -> Claim:
+        return Claim.objects.select_related("member", "unit", "disease__plan").get(case=case)
+
+    def slots_for(self, case):
+        return ILLNESS_SLOTS if self.claim_of(case).kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS
+
+    def missing_materials(self, case) -> list[str]:
+        missing = super().missing_materials(case)
+        claim = self.claim_of(case)
+        present = set(case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
+        if claim.injury == Claim.Injury.DEATH and "death_certificate" not in present:
+            missing.append("死亡证明")
+        if claim.injury == Claim.Injury.DISABILITY and "disability_assessment" not in present:
+            missing.append("伤残鉴定书")
+        return missing
+
+    def check_submittable(self, case) -> None:
+        check_submittable(self.claim_of(case), self.missing_materials(case))
+
+    def on_decision(self, case, actor, action, data) -> None:
+        steps = applicable_steps(case)
+        is_last_step = steps and case.current_step_id == steps[-1].id
+        if action == Action.APPROVE and is_last_step:
+            if not str(data.get("approved_amount", "")).strip():
+                raise DomainError("请填写核定给付金额（元）后再通过")
+            claim_set_approved_amount(claim=self.claim_of(case), raw_amount=data.get("approved_amount"))
+
+    def on_rejected(self, case, actor) -> None:
+        ClaimLine.objects.filter(claim__case=case).update(is_active=False)
+
+    def on_deleted(self, case, actor) -> None:
+        ClaimLine.objects.filter(claim__case=case).update(is_active=False)
+
+    def detail_context(self, case) -> dict:
+        claim = self.claim_of(case)
+        steps = applicable_steps(case)
+        return {
+            "claim": claim,
+            "lines": list(claim.lines.select_related("plan")),
+            "eligibility_now": [r.as_dict() for r in recheck(claim)],
+            "sets_amount": bool(steps) and case.current_step_id == steps[-1].id,
+        }
+
+    def agent_url(self, case) -> str:
+        return reverse("claims:detail", args=[self.claim_of(case).pk])

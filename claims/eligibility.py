@@ -1,0 +1,154 @@
+"""Eligibility engine for claims (SPEC §7.3): pure functions over coverage facts, one rule each.
+
+Every rule has a code and a Chinese message. Blocking rules refuse 保存/上报; the others warn. The same
+results are stored on the claim and shown to reviewers as a panel.
+"""
+
+import datetime
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from core.money import yuan
+
+DEADLINE_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class CoverageFact:
+    plan_code: str
+    unit_id: int
+    start: datetime.date
+    end: datetime.date
+    shares: int
+
+
+@dataclass(frozen=True)
+class PlanFact:
+    code: str
+    name: str
+    waiting_days: int
+    claim_deadline_days: int
+    female_only: bool
+    benefit_per_share: Decimal
+    disease_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    code: str
+    ok: bool
+    blocking: bool
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def covering(coverages: list[CoverageFact], day: datetime.date, unit_ids: set[int]) -> CoverageFact | None:
+    """The member's coverage of the plan in force on DAY through one of UNIT_IDS (most 份 first)."""
+    found = [c for c in coverages if c.start <= day <= c.end and c.unit_id in unit_ids]
+    return max(found, key=lambda c: (c.shares, c.start)) if found else None
+
+
+def continuous_start(coverages: list[CoverageFact], current: CoverageFact) -> datetime.date:
+    """Start of the gap-free chain of coverage (any unit) that ends in CURRENT: renewals keep it."""
+    start = current.start
+    changed = True
+    while changed:
+        changed = False
+        for c in coverages:
+            if c.start < start <= c.end + datetime.timedelta(days=1):
+                start = c.start
+                changed = True
+    return start
+
+
+def evaluate(
+    *,
+    plan: PlanFact,
+    event_date: datetime.date,
+    today: datetime.date,
+    member_is_female: bool,
+    coverages: list[CoverageFact],
+    unit_ids: set[int],
+    disease_name: str | None,
+    needs_disease: bool,
+    open_or_paid_claims: int,
+) -> list[RuleResult]:
+    results = []
+
+    def rule(code, ok, message, blocking=True):
+        results.append(RuleResult(code=code, ok=ok, blocking=blocking, message=message))
+
+    if event_date > today:
+        rule("event_in_future", False, "诊断/出险时间不能晚于今天")
+    current = covering(coverages, event_date, unit_ids)
+    if current is None:
+        rule("in_force", False, f"{event_date:%Y-%m-%d}该会员在本单位没有有效的{plan.name}保障")
+    else:
+        rule(
+            "in_force",
+            True,
+            f"{event_date:%Y-%m-%d}在保：{plan.name}{current.shares}份（保期{current.start:%Y-%m-%d}至{current.end:%Y-%m-%d}）",
+        )
+        if plan.waiting_days:
+            chain_start = continuous_start(coverages, current)
+            waiting_end = chain_start + datetime.timedelta(days=plan.waiting_days)
+            if event_date < waiting_end:
+                rule(
+                    "waiting_period",
+                    False,
+                    f"处于等待期：{plan.name}首次参保有{plan.waiting_days}天等待期（自{chain_start:%Y-%m-%d}起，"
+                    f"{waiting_end:%Y-%m-%d}及以后确诊/出险方可申请）",
+                )
+            else:
+                rule(
+                    "waiting_period",
+                    True,
+                    f"已过{plan.waiting_days}天等待期（连续参保自{chain_start:%Y-%m-%d}起）",
+                )
+    deadline = event_date + datetime.timedelta(days=plan.claim_deadline_days)
+    if today > deadline:
+        rule(
+            "deadline",
+            False,
+            f"已超过申请时限：须在诊断/出险后{plan.claim_deadline_days}天内（{deadline:%Y-%m-%d}前）申请",
+        )
+    elif (deadline - today).days <= DEADLINE_WARNING_DAYS:
+        rule("deadline", True, f"申请时限将至：请于{deadline:%Y-%m-%d}前上报", blocking=False)
+    if needs_disease:
+        if not disease_name:
+            rule("disease_listed", False, "请选择疾病名称")
+        elif disease_name not in plan.disease_names:
+            rule("disease_listed", False, f"“{disease_name}”不在{plan.name}的保障病种范围内")
+        else:
+            rule("disease_listed", True, f"“{disease_name}”属于{plan.name}保障病种")
+    if plan.female_only and not member_is_female:
+        rule("female_only", False, f"{plan.name}仅限女职工")
+    if open_or_paid_claims:
+        rule(
+            "no_duplicate", False, f"该会员同一计划同一事件已有未办结或已给付的{plan.name}申请，不能重复申请"
+        )
+    return results
+
+
+def blocking_failures(results: list[RuleResult]) -> list[RuleResult]:
+    return [r for r in results if r.blocking and not r.ok]
+
+
+def suggest_amount(
+    *,
+    benefit_per_share: Decimal,
+    shares: int,
+    injury: str = "",
+    disability_grade: int | None = None,
+) -> Decimal:
+    """Benefit schedule × 份: disability grade 1 pays 100%, grade 10 pays 10%; 医疗 is set by the reviewer."""
+    base = Decimal(benefit_per_share) * shares
+    if injury == "disability":
+        if not disability_grade or not 1 <= disability_grade <= 10:
+            return yuan(0)
+        return yuan(base * (11 - disability_grade) / 10)
+    if injury == "medical":
+        return yuan(0)
+    return yuan(base)

@@ -1,0 +1,55 @@
+from django import forms
+
+from claims.models import Claim
+from plans.models import Disease
+
+
+class ClaimForm(forms.Form):
+    """重疾女工 / 意外伤害 保障金申请 — parsing only; the rules live in claims.services and eligibility."""
+
+    id_number = forms.CharField(label="会员身份证号", max_length=30)
+    plan_choice = forms.ChoiceField(label="保障计划", choices=Claim.PlanChoice.choices)
+    event_date = forms.DateField(label="诊断时间", widget=forms.DateInput(attrs={"type": "date"}))
+    disease = forms.ModelChoiceField(
+        label="疾病名称", queryset=Disease.objects.select_related("plan"), required=False
+    )
+    hospital = forms.CharField(label="医院名称", max_length=100)
+    accident_description = forms.CharField(
+        label="意外情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    injury = forms.ChoiceField(label="伤情", choices=[("", "请选择"), *Claim.Injury.choices], required=False)
+    disability_grade = forms.TypedChoiceField(
+        label="伤残等级",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "请选择"), *[(g, f"{g}级") for g in range(1, 11)]],
+    )
+    payee_name = forms.CharField(label="收款人", max_length=50)
+    payee_bank = forms.CharField(label="开户银行", max_length=100)
+    payee_account = forms.CharField(label="银行账号", max_length=40)
+
+    def __init__(self, *args, kind=Claim.Kind.ILLNESS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Claim.Kind.ACCIDENT:
+            self.fields["plan_choice"].choices = [(Claim.PlanChoice.YW, "意外伤害")]
+            self.fields["event_date"].label = "出险时间"
+            self.fields["accident_description"].required = True
+            self.fields["injury"].required = True
+            del self.fields["disease"]
+        else:
+            self.fields["plan_choice"].choices = [
+                (c, label) for c, label in Claim.PlanChoice.choices if c != Claim.PlanChoice.YW
+            ]
+            del self.fields["accident_description"], self.fields["injury"], self.fields["disability_grade"]
+
+    def grouped_diseases(self):
+        groups: dict[str, list] = {}
+        for disease in (
+            Disease.objects.filter(plan__code__in=["ZJ", "NG"])
+            .select_related("plan")
+            .order_by("plan__position", "position")
+        ):
+            groups.setdefault(disease.plan.name, []).append(disease)
+        return groups.items()

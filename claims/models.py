@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+
+from review.registry import MaterialSlot
+
+
+class Claim(models.Model):
+    """保障金申请 — a benefit claim for a covered member (manual §3): 重疾女工 or 意外伤害."""
+
+    class Kind(models.TextChoices):
+        ILLNESS = "illness", "重疾女工保障金申请"
+        ACCIDENT = "accident", "意外伤害保障金申请"
+
+    class PlanChoice(models.TextChoices):
+        ZJ = "ZJ", "重大疾病"
+        NG = "NG", "女职工特殊疾病"
+        BOTH = "BOTH", "重疾+女工"
+        YW = "YW", "意外伤害"
+
+    class Injury(models.TextChoices):
+        DEATH = "death", "死亡"
+        DISABILITY = "disability", "伤残"
+        MEDICAL = "medical", "医疗"
+
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="claims", verbose_name="单位"
+    )
+    case = models.OneToOneField("review.Case", on_delete=models.PROTECT, related_name="claim")
+    member = models.ForeignKey(
+        "enrollment.Member", on_delete=models.PROTECT, related_name="claims", verbose_name="会员"
+    )
+    kind = models.CharField("申请类型", max_length=20, choices=Kind.choices)
+    plan_choice = models.CharField("保障计划", max_length=10, choices=PlanChoice.choices)
+    event_date = models.DateField("诊断/出险时间")
+    disease = models.ForeignKey(
+        "plans.Disease",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="疾病名称",
+    )
+    hospital = models.CharField("医院名称", max_length=100)
+    accident_description = models.TextField("意外情况", blank=True)
+    injury = models.CharField("伤情", max_length=20, choices=Injury.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField("伤残等级", null=True, blank=True)
+    payee_name = models.CharField("收款人", max_length=50)
+    payee_bank = models.CharField("开户银行", max_length=100)
+    payee_account = models.CharField("银行账号", max_length=40)
+    suggested_amount = models.DecimalField("建议给付金额（元）", max_digits=12, decimal_places=2, default=0)
+    approved_amount = models.DecimalField(
+        "核定给付金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    eligibility = models.JSONField("资格审核结果", default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保障金申请"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(disability_grade__isnull=True)
+                | models.Q(disability_grade__gte=1, disability_grade__lte=10),
+                name="claim_disability_grade_1_to_10",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_plan_choice_display()} {self.event_date}"
+
+    @property
+    def plan_codes(self) -> list[str]:
+        return ["ZJ", "NG"] if self.plan_choice == self.PlanChoice.BOTH else [self.plan_choice]
+
+
+class ClaimLine(models.Model):
+    """One plan of a claim. While active (not rejected/deleted), a member + plan + event date exists once:
+    the database refuses a second open or paid claim for the same event (double payment)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    member = models.ForeignKey("enrollment.Member", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="+")
+    event_date = models.DateField()
+    shares = models.PositiveSmallIntegerField("份数")
+    suggested_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保障金申请明细"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "plan", "event_date"],
+                condition=models.Q(is_active=True),
+                name="claimline_one_active_claim_per_event",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.plan_id}"
+
+
+class Payout(models.Model):
+    """给付 — finance recorded the transfer; one per claim (database constraint) → 已结案."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="payout")
+    amount = models.DecimalField("给付金额（元）", max_digits=12, decimal_places=2)
+    paid_on = models.DateField("给付日期")
+    bank_reference = models.CharField("银行流水号", max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "给付记录"
+
+    def __str__(self):
+        return f"{self.claim_id} {self.amount}"
+
+
+ILLNESS_SLOTS = (
+    MaterialSlot("admission", "入院记录"),
+    MaterialSlot("surgery", "手术记录", required=False),
+    MaterialSlot("pathology", "病理报告"),
+    MaterialSlot("discharge", "出院记录"),
+    MaterialSlot("id_card", "身份证", required=False),
+    MaterialSlot("bank_card", "银行卡", required=False),
+)
+ACCIDENT_SLOTS = (
+    MaterialSlot("accident_proof", "事故证明"),
+    MaterialSlot("diagnosis", "诊断证明或病历"),
+    MaterialSlot("disability_assessment", "伤残鉴定书", required=False),
+    MaterialSlot("death_certificate", "死亡证明", required=False),
+    MaterialSlot("id_card", "身份证", required=False),
+    MaterialSlot("bank_card", "银行卡", required=False),
+)

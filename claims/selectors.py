@@ -1,0 +1,94 @@
+"""Reads of claims, scoped by the actor, and the coverage facts the eligibility engine needs."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from claims.eligibility import CoverageFact, PlanFact
+from claims.models import Claim, ClaimLine
+from enrollment.models import Coverage, Member
+from plans.models import Plan
+from review.models import Status
+from units.selectors import units_visible_to
+
+
+def claims_visible_to(actor) -> QuerySet[Claim]:
+    claims = Claim.objects.exclude(case__status=Status.DELETED)
+    if actor.is_agent:
+        return claims.filter(unit__agent=actor)
+    if actor.role == actor.Role.DISTRICT_REVIEWER:
+        return claims.filter(case__org_id=actor.org_id).exclude(case__status=Status.DRAFT)
+    if actor.sees_everything:
+        return claims.exclude(case__status=Status.DRAFT)
+    return claims.none()
+
+
+def claim_list_for(actor, *, kind: str = "", status: str = "", query: str = "") -> QuerySet[Claim]:
+    claims = claims_visible_to(actor).select_related("unit", "member", "case__current_step", "disease")
+    if kind:
+        claims = claims.filter(kind=kind)
+    if status:
+        claims = claims.filter(case__status=status)
+    if query:
+        claims = claims.filter(member__name__icontains=query) | claims.filter(member__id_number=query.upper())
+    return claims.order_by("-id")
+
+
+def claim_get_for(actor, pk) -> Claim:
+    return get_object_or_404(
+        claims_visible_to(actor).select_related(
+            "unit__parent_org", "member", "case__current_step", "case__workflow", "disease"
+        ),
+        pk=pk,
+    )
+
+
+def plan_fact(plan: Plan) -> PlanFact:
+    return PlanFact(
+        code=plan.code,
+        name=plan.name,
+        waiting_days=plan.waiting_days,
+        claim_deadline_days=plan.claim_deadline_days,
+        female_only=plan.sex == Plan.Sex.FEMALE,
+        benefit_per_share=plan.benefit_per_share,
+        disease_names=frozenset(plan.diseases.values_list("name", flat=True)),
+    )
+
+
+def coverage_facts(member: Member, plan_code: str) -> list[CoverageFact]:
+    """All the member's coverage of the plan, in every unit (the waiting-period chain may cross units)."""
+    return [
+        CoverageFact(plan_code=plan_code, unit_id=unit_id, start=start, end=end, shares=shares)
+        for unit_id, start, end, shares in Coverage.objects.filter(
+            member=member, plan__code=plan_code
+        ).values_list("unit_id", "start", "end", "shares")
+    ]
+
+
+def active_claims_for_event(member: Member, plan: Plan, event_date, *, exclude_claim=None) -> int:
+    lines = ClaimLine.objects.filter(member=member, plan=plan, event_date=event_date, is_active=True)
+    if exclude_claim is not None:
+        lines = lines.exclude(claim=exclude_claim)
+    return lines.count()
+
+
+def member_in_agent_units(actor, id_number: str):
+    """(member, coverages in the actor's units) — nothing at all when the member is not covered there."""
+    member = Member.objects.filter(id_number=id_number).first()
+    if member is None:
+        return None, []
+    coverages = list(
+        Coverage.objects.filter(member=member, unit__in=units_visible_to(actor))
+        .select_related("plan", "unit")
+        .order_by("-end", "plan__position")
+    )
+    if not coverages:
+        return None, []
+    return member, coverages
+
+
+def payouts_awaiting() -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(case__status=Status.APPROVED)
+        .select_related("unit", "member", "case")
+        .order_by("case__decided_at", "id")
+    )

@@ -1,0 +1,346 @@
+"""Writes of claims (manual §3). Eligibility is checked at 保存 and again at 上报; review goes through
+the engine; 给付 is recorded once and closes the claim (已结案)."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from claims.eligibility import RuleResult, blocking_failures, evaluate, suggest_amount
+from claims.models import Claim, ClaimLine, Payout
+from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
+from core.audit import audit_log
+from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
+from core.money import yuan
+from core.validators import id_number_is_female, normalize_code
+from plans.models import Disease, Plan
+from review.engine import case_transition
+from review.models import Action, BusinessKind, Case, Status
+from review.services import case_create
+
+Choice = Claim.PlanChoice
+
+
+def _plans_and_diseases(plan_choice: str, disease: Disease | None) -> list[tuple[Plan, Disease | None]]:
+    """(plan, the disease as that plan lists it) for each plan of the choice."""
+    if plan_choice == Choice.BOTH:
+        if disease is None or disease.plan.code != "NG" or disease.counts_as_id is None:
+            raise DomainError(
+                "“重疾+女工”只适用于同时属于两个计划保障范围的疾病（如原发性乳腺癌等女性恶性肿瘤），请选择女职工特殊疾病中的相应疾病"
+            )
+        return [(disease.counts_as.plan, disease.counts_as), (disease.plan, disease)]
+    plan = Plan.objects.filter(code=plan_choice).first()
+    if plan is None:
+        raise DomainError("请选择保障计划")
+    if disease is not None and disease.plan_id != plan.pk:
+        raise DomainError(f"“{disease.name}”不在{plan.name}的保障病种范围内")
+    return [(plan, disease)]
+
+
+def check_eligibility(*, claim_like: dict, actor, exclude_claim=None) -> tuple[list[RuleResult], list[dict]]:
+    """Run every rule for every plan of the claim; return (results, line specs with suggested amounts)."""
+    member = claim_like["member"]
+    unit_ids = set(claim_like["unit_ids"])
+    today = timezone.localdate()
+    results, lines = [], []
+    for plan, disease in _plans_and_diseases(claim_like["plan_choice"], claim_like.get("disease")):
+        facts = coverage_facts(member, plan.code)
+        plan_results = evaluate(
+            plan=plan_fact(plan),
+            event_date=claim_like["event_date"],
+            today=today,
+            member_is_female=id_number_is_female(member.id_number),
+            coverages=facts,
+            unit_ids=unit_ids,
+            disease_name=disease.name if disease else None,
+            needs_disease=claim_like["kind"] == Claim.Kind.ILLNESS,
+            open_or_paid_claims=active_claims_for_event(
+                member, plan, claim_like["event_date"], exclude_claim=exclude_claim
+            ),
+        )
+        results += plan_results
+        current = next(
+            (f for f in facts if f.start <= claim_like["event_date"] <= f.end and f.unit_id in unit_ids), None
+        )
+        shares = current.shares if current else 0
+        benefit = (
+            disease.benefit_per_share
+            if disease and disease.benefit_per_share is not None
+            else plan.benefit_per_share
+        )
+        lines.append(
+            {
+                "plan": plan,
+                "shares": shares,
+                "unit_id": current.unit_id if current else None,
+                "suggested": suggest_amount(
+                    benefit_per_share=benefit,
+                    shares=shares,
+                    injury=claim_like.get("injury", ""),
+                    disability_grade=claim_like.get("disability_grade"),
+                ),
+            }
+        )
+    return results, lines
+
+
+def _refuse_if_blocked(results: list[RuleResult], error=DomainError) -> None:
+    failed = blocking_failures(results)
+    if failed:
+        raise error("不符合申请条件：" + "；".join(r.message for r in failed))
+
+
+def _validate_fields(
+    *, kind, plan_choice, disease, injury, disability_grade, hospital, payee_name, payee_bank, payee_account
+):
+    if kind == Claim.Kind.ILLNESS and plan_choice not in (Choice.ZJ, Choice.NG, Choice.BOTH):
+        raise DomainError("重疾女工保障金申请请选择重大疾病、女职工特殊疾病或重疾+女工")
+    if kind == Claim.Kind.ACCIDENT:
+        if plan_choice != Choice.YW:
+            raise DomainError("意外伤害保障金申请的保障计划为意外伤害")
+        if injury not in Claim.Injury.values:
+            raise DomainError("请选择伤情：死亡、伤残或医疗")
+        if injury == Claim.Injury.DISABILITY and not (disability_grade and 1 <= disability_grade <= 10):
+            raise DomainError("伤残请选择伤残等级（1–10级）")
+    if kind == Claim.Kind.ILLNESS and disease is None:
+        raise DomainError("请选择疾病名称")
+    if not (hospital or "").strip():
+        raise DomainError("请填写医院名称")
+    if not all((value or "").strip() for value in (payee_name, payee_bank, payee_account)):
+        raise DomainError("请填写收款人、开户银行和银行账号")
+
+
+def _lines_write(claim: Claim, lines: list[dict]) -> None:
+    claim.lines.all().delete()
+    try:
+        with transaction.atomic():
+            ClaimLine.objects.bulk_create(
+                [
+                    ClaimLine(
+                        claim=claim,
+                        member=claim.member,
+                        plan=line["plan"],
+                        event_date=claim.event_date,
+                        shares=line["shares"],
+                        suggested_amount=line["suggested"],
+                    )
+                    for line in lines
+                ]
+            )
+    except IntegrityError:
+        raise DomainError(
+            "该会员同一计划同一事件已有未办结或已给付的申请，不能重复申请", code=ErrorCode.DUPLICATE
+        ) from None
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    actor,
+    kind: str,
+    id_number: str,
+    plan_choice: str,
+    event_date: datetime.date,
+    hospital: str,
+    payee_name: str,
+    payee_bank: str,
+    payee_account: str,
+    disease: Disease | None = None,
+    accident_description: str = "",
+    injury: str = "",
+    disability_grade: int | None = None,
+) -> tuple[Claim, list[RuleResult]]:
+    """【保存】 of a 保障金申请: eligibility is checked now; blocking rules refuse with the rule's message."""
+    if not actor.is_agent:
+        raise NotAllowed("只有代办员可以申请保障金")
+    member, coverages = member_in_agent_units(actor, normalize_code(id_number))
+    if member is None:
+        raise DomainError("该身份证号在您的单位没有参保记录，请核对会员身份证号")
+    _validate_fields(
+        kind=kind,
+        plan_choice=plan_choice,
+        disease=disease,
+        injury=injury,
+        disability_grade=disability_grade,
+        hospital=hospital,
+        payee_name=payee_name,
+        payee_bank=payee_bank,
+        payee_account=payee_account,
+    )
+    unit_ids = {c.unit_id for c in coverages}
+    data = {
+        "member": member,
+        "unit_ids": unit_ids,
+        "plan_choice": plan_choice,
+        "disease": disease,
+        "event_date": event_date,
+        "kind": kind,
+        "injury": injury,
+        "disability_grade": disability_grade,
+    }
+    results, lines = check_eligibility(claim_like=data, actor=actor)
+    _refuse_if_blocked(results)
+    unit_id = next(line["unit_id"] for line in lines if line["unit_id"])
+    unit = next(c.unit for c in coverages if c.unit_id == unit_id)
+    case = case_create(
+        kind=BusinessKind.CLAIM,
+        unit=unit,
+        applicant=actor,
+        title=f"{member.name} {Choice(plan_choice).label} {event_date:%Y-%m-%d}",
+    )
+    claim = Claim.objects.create(
+        unit=unit,
+        case=case,
+        member=member,
+        kind=kind,
+        plan_choice=plan_choice,
+        event_date=event_date,
+        disease=disease,
+        hospital=hospital.strip(),
+        accident_description=(accident_description or "").strip(),
+        injury=injury or "",
+        disability_grade=disability_grade if injury == Claim.Injury.DISABILITY else None,
+        payee_name=payee_name.strip(),
+        payee_bank=payee_bank.strip(),
+        payee_account=payee_account.strip(),
+        suggested_amount=sum((line["suggested"] for line in lines), Decimal("0.00")),
+        eligibility=[r.as_dict() for r in results],
+        created_by=actor,
+    )
+    _lines_write(claim, lines)
+    audit_log(
+        actor=actor,
+        verb="claim_create",
+        obj=claim,
+        changes={"plan": plan_choice, "event_date": str(event_date)},
+    )
+    return claim, results
+
+
+@transaction.atomic
+def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResult]]:
+    """编辑 a claim in 草稿 / 材料待补充: the same checks as at 保存."""
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("case", "member").get(pk=claim.pk)
+    if claim.unit.agent_id != actor.id:
+        raise NotAllowed("您无权修改该申请")
+    if not claim.case.is_editable:
+        raise InvalidTransition(f"当前状态为“{claim.case.status_label}”，不能修改")
+    values = {
+        "plan_choice": fields.get("plan_choice", claim.plan_choice),
+        "event_date": fields.get("event_date", claim.event_date),
+        "disease": fields.get("disease", claim.disease),
+        "hospital": fields.get("hospital", claim.hospital),
+        "accident_description": fields.get("accident_description", claim.accident_description),
+        "injury": fields.get("injury", claim.injury),
+        "disability_grade": fields.get("disability_grade", claim.disability_grade),
+        "payee_name": fields.get("payee_name", claim.payee_name),
+        "payee_bank": fields.get("payee_bank", claim.payee_bank),
+        "payee_account": fields.get("payee_account", claim.payee_account),
+    }
+    _validate_fields(
+        kind=claim.kind,
+        **{
+            k: values[k]
+            for k in (
+                "plan_choice",
+                "disease",
+                "injury",
+                "disability_grade",
+                "hospital",
+                "payee_name",
+                "payee_bank",
+                "payee_account",
+            )
+        },
+    )
+    _member, coverages = member_in_agent_units(actor, claim.member.id_number)
+    data = {**values, "member": claim.member, "unit_ids": {c.unit_id for c in coverages}, "kind": claim.kind}
+    results, lines = check_eligibility(claim_like=data, actor=actor, exclude_claim=claim)
+    _refuse_if_blocked(results)
+    for key, value in values.items():
+        setattr(claim, key, value.strip() if isinstance(value, str) else value)
+    if claim.injury != Claim.Injury.DISABILITY:
+        claim.disability_grade = None
+    claim.suggested_amount = sum((line["suggested"] for line in lines), Decimal("0.00"))
+    claim.eligibility = [r.as_dict() for r in results]
+    claim.save()
+    _lines_write(claim, lines)
+    Case.objects.filter(pk=claim.case_id).update(
+        title=f"{claim.member.name} {Choice(claim.plan_choice).label} {claim.event_date:%Y-%m-%d}"
+    )
+    audit_log(actor=actor, verb="claim_update", obj=claim, changes={"plan": claim.plan_choice})
+    return claim, results
+
+
+def recheck(claim: Claim) -> list[RuleResult]:
+    """Eligibility as of now (for 上报 and for the reviewers' panel)."""
+    unit_ids = {claim.unit_id}
+    data = {
+        "member": claim.member,
+        "unit_ids": unit_ids,
+        "plan_choice": claim.plan_choice,
+        "disease": claim.disease,
+        "event_date": claim.event_date,
+        "kind": claim.kind,
+        "injury": claim.injury,
+        "disability_grade": claim.disability_grade,
+    }
+    results, _lines = check_eligibility(claim_like=data, actor=None, exclude_claim=claim)
+    return results
+
+
+def claim_set_approved_amount(*, claim: Claim, raw_amount) -> Decimal:
+    try:
+        amount = yuan(Decimal(str(raw_amount).replace(",", "").strip()))
+    except (InvalidOperation, ValueError):
+        raise DomainError("请填写核定给付金额（元）") from None
+    if amount < 0:
+        raise DomainError("核定给付金额不能为负数")
+    Claim.objects.filter(pk=claim.pk).update(approved_amount=amount)
+    return amount
+
+
+@transaction.atomic
+def claim_payout_record(*, actor, claim: Claim, paid_on: datetime.date, bank_reference: str) -> Payout:
+    """Finance records the transfer of the approved amount → 已结案. Never twice for one claim."""
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("case").get(pk=claim.pk)
+    if claim.case.status == Status.CLOSED or Payout.objects.filter(claim=claim).exists():
+        raise InvalidTransition("该申请已记录给付并结案，无需重复给付", code=ErrorCode.DUPLICATE)
+    if claim.case.status != Status.APPROVED or claim.approved_amount is None:
+        raise InvalidTransition(f"当前状态为“{claim.case.status_label}”，不能给付")
+    if paid_on > timezone.localdate():
+        raise DomainError("给付日期不能晚于今天")
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise DomainError("请填写银行流水号")
+    try:
+        with transaction.atomic():
+            payout = Payout.objects.create(
+                claim=claim,
+                amount=claim.approved_amount,
+                paid_on=paid_on,
+                bank_reference=bank_reference,
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise InvalidTransition("该申请已记录给付并结案，无需重复给付") from None
+    case_transition(
+        case=claim.case,
+        action=Action.RECORD_PAYOUT,
+        actor=actor,
+        reason=f"给付 {claim.approved_amount:,.2f} 元，流水号 {bank_reference}",
+    )
+    audit_log(
+        actor=actor,
+        verb="claim_payout",
+        obj=claim,
+        changes={"amount": str(claim.approved_amount), "reference": bank_reference},
+    )
+    return payout
+
+
+def check_submittable(claim: Claim, missing: list[str]) -> None:
+    _refuse_if_blocked(recheck(claim), error=Incomplete)
+    if missing:
+        raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
