@@ -39,7 +39,10 @@ def navigation(request):
         sections.append({"title": "理赔业务经办", "items": _items([("理赔申请", "claims:list")])})
     if user.role == user.Role.FINANCE:
         sections.append(
-            {"title": "财务管理", "items": _items([("收款确认", "billing:workbench"), ("保障金给付", "billing:payouts")])}
+            {
+                "title": "财务管理",
+                "items": _items([("收款确认", "billing:workbench"), ("保障金给付", "billing:payouts")]),
+            }
         )
     if user.is_reviewer:
         sections.append(

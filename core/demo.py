@@ -77,6 +77,64 @@ def _user(username, *, role, real_name, org=None, mobile=None, id_number=None, s
     return user
 
 
+DEMO_MEMBERS = [
+    # name, birth (YYYYMMDD), female?
+    ("李梅", "19850312", True),
+    ("王芳", "19900508", True),
+    ("赵强", "19780921", False),
+    ("孙丽", "19881130", True),
+    ("周杰", "19950217", False),
+    ("吴敏", "19820704", True),
+    ("郑伟", "19750615", False),
+    ("冯雪", "19930826", True),
+    ("陈刚", "19650109", False),
+    ("刘洋", "19981203", False),
+    ("杨静", "19870419", True),
+    ("黄磊", "19620728", False),
+]
+
+
+def demo_member_rows() -> list[tuple]:
+    rows = []
+    for index, (name, birth, female) in enumerate(DEMO_MEMBERS):
+        sequence = 100 + index * 2 + (0 if female else 1)
+        id_number = demo_id(f"370202{birth}{sequence:03d}")
+        shares = {"ZJ": 1, "YW": 2, **({"NG": 1} if female else {})}
+        rows.append((name, id_number, f"1390000{index:04d}", shares))
+    return rows
+
+
+def seed_demo_period(*, unit, agent, reviewers, finance) -> None:
+    """The demo unit's paid main period: it started 11 months ago and ends this month, so members are
+    covered (claims can be tried) and this month is the one in which the next 主保期参保 may be 上报."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from billing.services import payment_confirm
+    from enrollment.documents import roster_template_xlsx
+    from enrollment.periods import add_months
+    from enrollment.services import application_create, plan_columns, roster_import_run, roster_import_start
+    from plans.models import Plan
+
+    today = timezone.localdate()
+    start = add_months(today.replace(day=1), -11)
+    plans = {Plan.objects.get(code=code): shares for code, shares in (("ZJ", 1), ("NG", 1), ("YW", 2))}
+    application = application_create(actor=agent, unit=unit, kind="main", plans=plans, period_start=start)
+    content = roster_template_xlsx(
+        application=application, plans=plan_columns(application), rows=demo_member_rows()
+    )
+    upload = SimpleUploadedFile("demo-roster.xlsx", content)
+    job = roster_import_start(actor=agent, application=application, upload=upload)
+    roster_import_run(import_id=job.pk)
+    case_transition(case=application.case, action=Action.SUBMIT, actor=agent)
+    for reviewer in reviewers:
+        case_transition(case=application.case, action=Action.APPROVE, actor=reviewer)
+    application.refresh_from_db()
+    notice = application.payment_notice
+    payment_confirm(
+        actor=finance, notice=notice, amount=notice.amount, paid_on=today, bank_reference="DEMO0001"
+    )
+
+
 @transaction.atomic
 def seed_demo() -> dict:
     ensure_org_tree()
@@ -99,7 +157,7 @@ def seed_demo() -> dict:
     )
     shinan = _user("shinan", role=User.Role.DISTRICT_REVIEWER, real_name="市南区审核员", org=shinan_org)
     city = _user("city", role=User.Role.CITY_REVIEWER, real_name="市总审核员")
-    _user("finance", role=User.Role.FINANCE, real_name="财务")
+    finance_user = _user("finance", role=User.Role.FINANCE, real_name="财务")
     _user("admin", role=User.Role.ADMIN, real_name="系统管理员", superuser=True)
 
     if not Unit.objects.filter(name=DEMO_UNIT_NAME).exists():
@@ -121,4 +179,7 @@ def seed_demo() -> dict:
         case_transition(case=case, action=Action.SUBMIT, actor=zhang)
         case_transition(case=case, action=Action.APPROVE, actor=shinan, reason="材料齐全")
         case_transition(case=case, action=Action.APPROVE, actor=city, reason="同意注册")
+        seed_demo_period(
+            unit=Unit.objects.get(pk=unit.pk), agent=zhang, reviewers=(shinan, city), finance=finance_user
+        )
     return {"users": User.objects.count(), "units": Unit.objects.count()}

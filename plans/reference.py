@@ -117,7 +117,8 @@ def link_equivalents(Disease=None):
     for name, target in BOTH_PLANS.items():
         equivalent = Disease.objects.filter(plan__code="ZJ", name=target).first()
         if equivalent is not None:
-            Disease.objects.filter(plan__code="NG", name=name, counts_as__isnull=True).update(counts_as=equivalent)
+            females = Disease.objects.filter(plan__code="NG", name=name, counts_as__isnull=True)
+            females.update(counts_as=equivalent)
 
 
 def ensure_plans(Plan=None, PlanRate=None, Disease=None):
