@@ -42,3 +42,9 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf var staticfiles test-artifacts
+
+## make bench: time a 100,000-row roster import on a throwaway SQLite database (PostgreSQL: set DATABASE_URL).
+bench: $(VENV)/.installed
+	rm -f /tmp/mutualaid-bench.sqlite3*
+	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py migrate --noinput -v0
+	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py bench_roster --rows $${ROWS:-100000}
