@@ -91,6 +91,8 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # One test database per test run, so that parallel runs on one server do not drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_mutualaid_{os.getpid()}"}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
