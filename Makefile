@@ -22,14 +22,14 @@ system-deps:
 
 ## make run: install, migrate, load demo data, serve on http://$(HOST):$(PORT) with one background worker.
 run: $(VENV)/.installed
-	@bash scripts/system-deps.sh fonts
+	@bash scripts/system-deps.sh fonts pango
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 ## make test: install test dependencies and run the whole suite (browser tests need Debian chromium).
 test: $(VENV)/.installed-test
-	@bash scripts/system-deps.sh fonts chromium
+	@bash scripts/system-deps.sh fonts pango chromium poppler
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

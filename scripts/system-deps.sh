@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the project needs besides Python: the CJK font (PDFs, screenshots) and Chromium
+# Debian packages the project needs besides Python: the CJK font and Pango (PDFs), Chromium and poppler
 # (browser tests). Installed with apt-get when running as root; otherwise the exact command is printed.
 set -u
 want=()
@@ -7,6 +7,9 @@ for dep in "$@"; do
   case "$dep" in
     fonts) fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk) ;;
     chromium) command -v chromium >/dev/null 2>&1 || want+=(chromium) ;;
+    # WeasyPrint (payment notice PDFs) needs Pango; tests turn PDFs into text/PNG with poppler.
+    pango) ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || want+=(libpango-1.0-0 libpangoft2-1.0-0) ;;
+    poppler) command -v pdftotext >/dev/null 2>&1 || want+=(poppler-utils) ;;
   esac
 done
 [ ${#want[@]} -eq 0 ] && exit 0
