@@ -14,10 +14,11 @@ from claims.selectors import claim_get_for, claim_list_for, member_in_agent_unit
 from claims.services import claim_create, claim_update, recheck
 from core.errors import DomainError
 from core.validators import normalize_code
-from review.engine import case_transition, steps_ahead
+from review.engine import steps_ahead
 from review.models import Action, Status
 from review.registry import business_type_for
 from review.selectors import active_materials
+from review.web import agent_case_actions, agent_transition
 
 
 def _agent_only(request):
@@ -26,44 +27,16 @@ def _agent_only(request):
 
 
 def _row_actions(claim: Claim) -> list[dict]:
-    case = claim.case
     detail = reverse("claims:detail", args=[claim.pk])
-    actions = []
-    if case.is_editable:
-        actions.append(
-            {
-                "key": "submit",
-                "label": "上报",
-                "url": reverse("claims:submit", args=[claim.pk]),
-                "post": True,
-                "css": "btn-brand",
-                "version": case.version,
-            }
-        )
-    actions.append({"key": "view", "label": "查看", "url": detail})
-    if case.status in (Status.RETURNED, Status.NEEDS_MATERIALS, Status.REJECTED):
-        actions.append(
-            {
-                "key": "reason",
-                "label": "查看退回原因",
-                "url": detail + "?tab=flow",
-                "css": "btn-outline-danger",
-            }
-        )
-    if case.is_editable:
-        actions.append({"key": "edit", "label": "编辑", "url": reverse("claims:edit", args=[claim.pk])})
-    if case.status == Status.DRAFT:
-        actions.append(
-            {
-                "key": "delete",
-                "label": "删除",
-                "url": reverse("claims:delete", args=[claim.pk]),
-                "post": True,
-                "css": "btn-outline-danger",
-                "confirm": "确定删除该申请吗？",
-            }
-        )
-    return actions
+    return agent_case_actions(
+        claim.case,
+        detail_url=detail,
+        reason_url=detail + "?tab=flow",
+        submit_url=reverse("claims:submit", args=[claim.pk]),
+        edit_url=reverse("claims:edit", args=[claim.pk]),
+        delete_url=reverse("claims:delete", args=[claim.pk]),
+        delete_confirm="确定删除该申请吗？",
+    )
 
 
 @login_required
@@ -199,18 +172,7 @@ def claim_detail(request, pk):
 def claim_submit(request, pk):
     _agent_only(request)
     claim = claim_get_for(request.user, pk)
-    version = request.POST.get("version", "")
-    try:
-        case = case_transition(
-            case=claim.case,
-            action=Action.SUBMIT,
-            actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"保障金申请已上报，当前状态：{case.status_label}")
+    agent_transition(request, claim.case, Action.SUBMIT, success="保障金申请已上报，当前状态：{status}")
     return redirect("claims:list")
 
 
@@ -219,12 +181,7 @@ def claim_submit(request, pk):
 def claim_delete(request, pk):
     _agent_only(request)
     claim = claim_get_for(request.user, pk)
-    try:
-        case_transition(case=claim.case, action=Action.DELETE, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "申请已删除")
+    agent_transition(request, claim.case, Action.DELETE, success="申请已删除")
     return redirect("claims:list")
 
 

@@ -33,10 +33,11 @@ from enrollment.services import (
     roster_import_run,
     roster_import_start,
 )
-from review.engine import case_transition, steps_ahead
+from review.engine import steps_ahead
 from review.models import Action, Status
 from review.registry import business_type_for
 from review.selectors import active_materials
+from review.web import agent_case_actions, agent_transition
 from units.selectors import units_visible_to
 
 Kind = Application.Kind
@@ -54,36 +55,10 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 
 def _row_actions(application: Application) -> list[dict]:
-    case = application.case
     detail = reverse("enrollment:detail", args=[application.pk])
-    actions = []
-    if case.is_editable:
-        actions.append(
-            {
-                "key": "submit",
-                "label": "上报",
-                "url": reverse("enrollment:submit", args=[application.pk]),
-                "post": True,
-                "css": "btn-brand",
-                "version": case.version,
-            }
-        )
-    actions.append({"key": "view", "label": "查看", "url": detail})
-    if case.status == Status.RETURNED:
-        actions.append(
-            {
-                "key": "reason",
-                "label": "查看退回原因",
-                "url": detail + "?tab=flow",
-                "css": "btn-outline-danger",
-            }
-        )
-    if case.is_editable:
-        actions.append(
-            {"key": "edit", "label": "编辑", "url": reverse("enrollment:edit", args=[application.pk])}
-        )
-    if case.status in (Status.APPROVED, Status.EFFECTIVE):
-        actions.append(
+    extra = []
+    if application.case.status in (Status.APPROVED, Status.EFFECTIVE):
+        extra.append(
             {
                 "key": "notice",
                 "label": "缴费通知单",
@@ -91,18 +66,16 @@ def _row_actions(application: Application) -> list[dict]:
                 "css": "btn-outline-success",
             }
         )
-    if case.status == Status.DRAFT:
-        actions.append(
-            {
-                "key": "delete",
-                "label": "删除",
-                "url": reverse("enrollment:delete", args=[application.pk]),
-                "post": True,
-                "css": "btn-outline-danger",
-                "confirm": "确定删除该参保申请吗？",
-            }
-        )
-    return actions
+    return agent_case_actions(
+        application.case,
+        detail_url=detail,
+        reason_url=detail + "?tab=flow",
+        submit_url=reverse("enrollment:submit", args=[application.pk]),
+        edit_url=reverse("enrollment:edit", args=[application.pk]),
+        delete_url=reverse("enrollment:delete", args=[application.pk]),
+        delete_confirm="确定删除该参保申请吗？",
+        extra=extra,
+    )
 
 
 @login_required
@@ -421,18 +394,7 @@ def roster_from_previous(request, pk):
 def application_submit(request, pk):
     _agent_only(request)
     application = application_get_for(request.user, pk)
-    version = request.POST.get("version", "")
-    try:
-        case = case_transition(
-            case=application.case,
-            action=Action.SUBMIT,
-            actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"参保申请已上报，当前状态：{case.status_label}")
+    agent_transition(request, application.case, Action.SUBMIT, success="参保申请已上报，当前状态：{status}")
     return redirect("enrollment:list")
 
 
@@ -441,12 +403,7 @@ def application_submit(request, pk):
 def application_delete(request, pk):
     _agent_only(request)
     application = application_get_for(request.user, pk)
-    try:
-        case_transition(case=application.case, action=Action.DELETE, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "参保申请已删除")
+    agent_transition(request, application.case, Action.DELETE, success="参保申请已删除")
     return redirect("enrollment:list")
 
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from review.engine import case_transition, steps_ahead
-from review.models import Action, Status
+from review.engine import steps_ahead
+from review.models import Action
 from review.selectors import active_materials
+from review.web import agent_case_actions, agent_transition
 from units.documents import binding_form_xlsx
 from units.forms import BindingForm, BindingReasonForm
 from units.models import BINDING_MATERIAL_SLOTS, UnitBinding
@@ -29,40 +30,16 @@ def _agent_only(request):
 
 
 def _actions(binding: UnitBinding, *, on_detail=False) -> list[dict]:
-    case = binding.case
     detail = reverse("units:binding_detail", args=[binding.pk])
-    actions = []
-    if case.is_editable:
-        actions.append(
-            {
-                "key": "submit",
-                "label": "上报",
-                "url": reverse("units:binding_submit", args=[binding.pk]),
-                "post": True,
-                "css": "btn-brand",
-                "version": case.version,
-            }
-        )
-    if not on_detail:
-        actions.append({"key": "view", "label": "查看", "url": detail})
-    if case.status == Status.RETURNED:
-        actions.append({"key": "reason", "label": "查看退回原因", "url": detail, "css": "btn-outline-danger"})
-    if case.is_editable:
-        actions.append(
-            {"key": "edit", "label": "编辑", "url": reverse("units:binding_edit", args=[binding.pk])}
-        )
-    if case.status == Status.DRAFT:
-        actions.append(
-            {
-                "key": "delete",
-                "label": "删除",
-                "url": reverse("units:binding_delete", args=[binding.pk]),
-                "post": True,
-                "css": "btn-outline-danger",
-                "confirm": f"确定删除对“{binding.unit.name}”的绑定申请吗？",
-            }
-        )
-    return actions
+    actions = agent_case_actions(
+        binding.case,
+        detail_url=detail,
+        submit_url=reverse("units:binding_submit", args=[binding.pk]),
+        edit_url=reverse("units:binding_edit", args=[binding.pk]),
+        delete_url=reverse("units:binding_delete", args=[binding.pk]),
+        delete_confirm=f"确定删除对“{binding.unit.name}”的绑定申请吗？",
+    )
+    return [a for a in actions if not (on_detail and a["key"] == "view")]
 
 
 @login_required
@@ -163,18 +140,7 @@ def binding_edit(request, pk):
 def binding_submit(request, pk):
     _agent_only(request)
     binding = binding_get_for(request.user, pk)
-    version = request.POST.get("version", "")
-    try:
-        case = case_transition(
-            case=binding.case,
-            action=Action.SUBMIT,
-            actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"绑定申请已上报，当前状态：{case.status_label}")
+    agent_transition(request, binding.case, Action.SUBMIT, success="绑定申请已上报，当前状态：{status}")
     return redirect("units:bindings")
 
 
@@ -183,10 +149,5 @@ def binding_submit(request, pk):
 def binding_delete(request, pk):
     _agent_only(request)
     binding = binding_get_for(request.user, pk)
-    try:
-        case_transition(case=binding.case, action=Action.DELETE, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "绑定申请已删除")
+    agent_transition(request, binding.case, Action.DELETE, success="绑定申请已删除")
     return redirect("units:bindings")
