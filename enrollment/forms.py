@@ -11,10 +11,14 @@ class ApplicationForm(forms.Form):
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     kind = forms.ChoiceField(label="申请类型", choices=Application.Kind.choices, widget=forms.HiddenInput)
     period_start = forms.DateField(
-        label="保期开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="保期开始日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     period_end = forms.DateField(
-        label="保期结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="保期结束日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     note = forms.CharField(label="备注", max_length=200, required=False)
 

@@ -26,6 +26,17 @@ def current_period(unit, today: datetime.date) -> Application | None:
     return latest if latest is not None and latest.period_end >= today else None
 
 
+def running_period(unit, today: datetime.date) -> Application | None:
+    """The paid period a 追加 joins: the earliest one not yet ended (not a later, early-renewed one)."""
+    return (
+        Application.objects.filter(
+            unit=unit, kind__in=PERIOD_KINDS, case__status=Status.EFFECTIVE, period_end__gte=today
+        )
+        .order_by("period_end")
+        .first()
+    )
+
+
 def applications_visible_to(actor) -> QuerySet[Application]:
     apps = Application.objects.exclude(case__status=Status.DELETED)
     if actor.is_agent:

@@ -15,7 +15,7 @@ from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
 from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterEntry, RosterImport
 from enrollment.periods import fee_per_member, twelve_month_period, whole_months
 from enrollment.roster import PlanColumn, RosterCheck, RosterFileError, check_roster, chunks, read_rows
-from enrollment.selectors import covered_conflicts, latest_period, open_roster_conflicts
+from enrollment.selectors import covered_conflicts, latest_period, open_roster_conflicts, running_period
 from review.models import BusinessKind, Case, Status
 from review.services import case_create
 from units.models import Unit
@@ -57,12 +57,13 @@ def resolve_period(*, unit: Unit, kind: str, period_start, period_end, today: da
             raise DomainError(f"提前续保的保期应在当前保期（至{latest.period_end:%Y-%m-%d}）结束之后开始")
         return period_start, period_end, whole_months(period_start, period_end)
     if kind == Kind.SUPPLEMENT:
-        if latest is None or latest.period_end < today:
+        current = running_period(unit, today)  # not `latest`: that may be a paid early renewal
+        if current is None:
             raise DomainError("本单位当前没有有效保期，不能追加；请先办理主保期参保")
         start = period_start or today
-        if start < max(latest.period_start, today) or start > latest.period_end:
-            raise DomainError(f"追加的保障开始日期应在今天至当前保期结束（{latest.period_end:%Y-%m-%d}）之间")
-        return start, latest.period_end, whole_months(start, latest.period_end)
+        if start < max(current.period_start, today) or start > current.period_end:
+            raise DomainError(f"追加的保障开始日期应在今天至当前保期结束（{current.period_end:%Y-%m-%d}）之间")
+        return start, current.period_end, whole_months(start, current.period_end)
     raise DomainError("未知的申请类型")
 
 

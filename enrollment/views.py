@@ -246,10 +246,19 @@ def _previous_application(application: Application) -> Application | None:
     )
 
 
-def _roster_diff(application, previous) -> dict:
-    now = set(application.roster.values_list("id_number", flat=True))
-    before = set(previous.roster.values_list("id_number", flat=True))
-    return {"joined": len(now - before), "left": len(before - now), "stayed": len(now & before)}
+def _roster_diff(application, previous, *, names: int = 30) -> dict:
+    """Who joined and who left compared with the previous period's roster (counts, and the first names)."""
+    now = dict(application.roster.values_list("id_number", "name"))
+    before = dict(previous.roster.values_list("id_number", "name"))
+    joined = sorted(set(now) - set(before))
+    left = sorted(set(before) - set(now))
+    return {
+        "joined": len(joined),
+        "left": len(left),
+        "stayed": len(set(now) & set(before)),
+        "joined_names": [now[i] for i in joined[:names]],
+        "left_names": [before[i] for i in left[:names]],
+    }
 
 
 @login_required
