@@ -23,7 +23,9 @@ from core.errors import DomainError
 
 class ReceiptForm(forms.Form):
     amount = forms.DecimalField(label="到账金额（元）", max_digits=14, decimal_places=2, min_value=0)
-    paid_on = forms.DateField(label="到账日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="到账日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     bank_reference = forms.CharField(label="银行流水号", max_length=64)
 
 
@@ -76,7 +78,9 @@ def notice_pdf(request, application_pk):
 
 
 class PayoutForm(forms.Form):
-    paid_on = forms.DateField(label="给付日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="给付日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     bank_reference = forms.CharField(label="银行流水号", max_length=64)
 
 

@@ -84,7 +84,7 @@ def evaluate(
         rule("event_in_future", False, "诊断/出险时间不能晚于今天")
     current = covering(coverages, event_date, unit_ids)
     if current is None:
-        rule("in_force", False, f"{event_date:%Y-%m-%d}该会员在本单位没有有效的{plan.name}保障")
+        rule("in_force", False, f"{event_date:%Y-%m-%d}该会员在本单位没有在保的{plan.name}")
     else:
         rule(
             "in_force",

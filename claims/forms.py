@@ -9,7 +9,9 @@ class ClaimForm(forms.Form):
 
     id_number = forms.CharField(label="会员身份证号", max_length=30)
     plan_choice = forms.ChoiceField(label="保障计划", choices=Claim.PlanChoice.choices)
-    event_date = forms.DateField(label="诊断时间", widget=forms.DateInput(attrs={"type": "date"}))
+    event_date = forms.DateField(
+        label="诊断时间", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     disease = forms.ModelChoiceField(
         label="疾病名称", queryset=Disease.objects.select_related("plan"), required=False
     )

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from claims.eligibility import RuleResult, blocking_failures, evaluate, suggest_amount
+from claims.eligibility import RuleResult, blocking_failures, covering, evaluate, suggest_amount
 from claims.models import Claim, ClaimLine, Payout
 from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
 from core.audit import audit_log
@@ -60,9 +60,8 @@ def check_eligibility(*, claim_like: dict, actor, exclude_claim=None) -> tuple[l
             ),
         )
         results += plan_results
-        current = next(
-            (f for f in facts if f.start <= claim_like["event_date"] <= f.end and f.unit_id in unit_ids), None
-        )
+        # The same coverage as the in_force rule names (most 份 when several of the agent's units cover).
+        current = covering(facts, claim_like["event_date"], unit_ids)
         shares = current.shares if current else 0
         benefit = (
             disease.benefit_per_share

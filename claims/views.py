@@ -156,6 +156,7 @@ def claim_detail(request, pk):
         "actions": [a for a in _row_actions(claim) if a["key"] != "view"],
         "materials": active_materials(case),
         "slots": business.slots_for(case),
+        "required_labels": [s.label for s in business.slots_for(case) if s.required],
         "missing": business.missing_materials(case) if editable else [],
         "can_edit_materials": editable,
         "editable": editable,

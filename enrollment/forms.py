@@ -63,6 +63,10 @@ class ApplicationForm(forms.Form):
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="参保职工名单（Excel）", error_messages={"required": "请选择要上传的名单文件"}
+        label="参保职工名单（Excel）",
+        error_messages={
+            "required": "请选择要上传的名单文件",
+            "empty": "文件是空的：请在模板中填写参保职工名单后上传",
+        },
     )
     only_valid_rows = forms.BooleanField(label="只导入正确的行（有错误的行跳过）", required=False)

@@ -62,7 +62,9 @@ def resolve_period(*, unit: Unit, kind: str, period_start, period_end, today: da
             raise DomainError("本单位当前没有有效保期，不能追加；请先办理主保期参保")
         start = period_start or today
         if start < max(current.period_start, today) or start > current.period_end:
-            raise DomainError(f"追加的保障开始日期应在今天至当前保期结束（{current.period_end:%Y-%m-%d}）之间")
+            raise DomainError(
+                f"追加的保障开始日期应在今天至当前保期结束（{current.period_end:%Y-%m-%d}）之间"
+            )
         return start, current.period_end, whole_months(start, current.period_end)
     raise DomainError("未知的申请类型")
 

@@ -291,7 +291,7 @@ def roster_upload(request, pk):
     form = RosterUploadForm(request.POST, request.FILES)
     target = reverse("enrollment:detail", args=[application.pk]) + "?tab=roster"
     if not form.is_valid():
-        messages.error(request, "请选择要上传的名单文件")
+        messages.error(request, next(iter(form.errors.get("file", [])), "请选择要上传的名单文件"))
         return redirect(target)
     try:
         job = roster_import_start(

@@ -104,9 +104,7 @@ PLANS = [
 
 # Female cancers that are also a "恶性肿瘤——重度" of the critical-illness plan (→ 重疾+女工 possible).
 BOTH_PLANS = {
-    name: "恶性肿瘤——重度"
-    for name in FEMALE_DISEASES
-    if "原位癌" not in name and name != "侵蚀性葡萄胎"
+    name: "恶性肿瘤——重度" for name in FEMALE_DISEASES if "原位癌" not in name and name != "侵蚀性葡萄胎"
 }
 
 

@@ -90,3 +90,253 @@ class Factory:
         case_transition(case=case, action=Action.APPROVE, actor=self.city_reviewer())
         unit.refresh_from_db()
         return unit
+
+    # --- enrollment: applications, rosters (xlsx built with XlsxWriter), the whole paid flow ---------
+
+    @staticmethod
+    def person_id(birth, seq: int, *, region: str = "370202") -> str:
+        """A valid ID number: region + YYYYMMDD + 3-digit sequence (odd male, even female) + check."""
+        from core.validators import id_check_digit
+
+        first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
+        return first17 + id_check_digit(first17)
+
+    def people(self, count: int, *, shares=None, birth=None, female=False, first: int = 0) -> list[list]:
+        """COUNT roster rows [序号, 姓名, 身份证号, 手机号, 份…] with distinct valid IDs (500 per birth day).
+
+        SHARES is the list of 份 cells after 手机号 (default: one plan, 1份); FIRST offsets the people so
+        two calls can make different or the same persons.
+        """
+        import datetime
+
+        shares = [1] if shares is None else list(shares)
+        birth = birth or datetime.date(1985, 1, 1)
+        rows = []
+        for index in range(first, first + count):
+            day = birth + datetime.timedelta(days=index // 500)
+            seq = (index % 500) * 2 + (0 if female else 1)
+            rows.append([index + 1, f"职工{index + 1}", self.person_id(day, seq), "", *shares])
+        return rows
+
+    @staticmethod
+    def roster_header(codes=("ZJ",)) -> list[str]:
+        from plans.reference import PLANS
+
+        names = {p["code"]: p["name"] for p in PLANS}
+        return ["序号", "姓名", "身份证号", "手机号", *(f"{names[c]}(份)" for c in codes)]
+
+    @classmethod
+    def roster_xlsx(cls, rows, *, codes=("ZJ",), header=None, constant_memory=False) -> bytes:
+        """An xlsx roster: strings are written as text, ints/floats as numbers, None left blank."""
+        import io
+
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        options = {"constant_memory": True} if constant_memory else {"in_memory": True}
+        book = xlsxwriter.Workbook(buffer, options)
+        sheet = book.add_worksheet("参保职工名单")
+        sheet.write_row(0, 0, cls.roster_header(codes) if header is None else header)
+        for index, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(index, col, value)
+                else:
+                    sheet.write_number(index, col, value)
+        book.close()
+        return buffer.getvalue()
+
+    @staticmethod
+    def upload(content: bytes, name: str = "名单.xlsx"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile(name, content)
+
+    def application(
+        self, unit=None, *, kind="main", plans=None, period_start=None, period_end=None, rows=None
+    ):
+        """A 草稿 参保申请 through application_create (plans by code: {"ZJ": 1}); ROWS imports a roster."""
+        import datetime
+
+        from django.utils import timezone
+
+        from enrollment.services import application_create
+        from plans.models import Plan
+
+        unit = unit or self.approved_unit()
+        plans = plans or {"ZJ": 1}
+        by_code = {p.code: p for p in Plan.objects.filter(code__in=plans)}
+        if kind == "main" and period_start is None:
+            today = timezone.localdate()
+            period_start = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        application = application_create(
+            actor=unit.agent,
+            unit=unit,
+            kind=kind,
+            plans={by_code[code]: shares for code, shares in plans.items()},
+            period_start=period_start,
+            period_end=period_end,
+        )
+        if rows is not None:
+            job = self.import_roster(application, rows)
+            assert job.status == "succeeded", (job.message, job.errors)
+            application.refresh_from_db()
+        return application
+
+    def import_roster(self, application, rows, *, only_valid_rows=False, name="名单.xlsx"):
+        """【导入参保职工名单】 as the view does it (start, then run): ROWS are cells or the file's bytes."""
+        from enrollment.services import plan_columns, roster_import_run, roster_import_start
+
+        if not isinstance(rows, bytes):
+            rows = self.roster_xlsx(rows, codes=[p.code for p in plan_columns(application)])
+        job = roster_import_start(
+            actor=application.unit.agent,
+            application=application,
+            upload=self.upload(rows, name),
+            only_valid_rows=only_valid_rows,
+        )
+        return roster_import_run(import_id=job.pk)
+
+    def approved_application(self, application=None, **kw):
+        """上报, 区县 and 市总 通过 (市直 units skip the district): 审核通过 with a 缴费通知单."""
+        if application is None:
+            kw.setdefault("rows", self.people(3))
+            application = self.application(**kw)
+        case = case_transition(case=application.case, action=Action.SUBMIT, actor=application.unit.agent)
+        if not application.unit.parent_org.is_city_direct:
+            reviewer = self.district_reviewer(application.unit.parent_org.name)
+            case = case_transition(case=case, action=Action.APPROVE, actor=reviewer)
+        case_transition(case=case, action=Action.APPROVE, actor=self.city_reviewer())
+        application.refresh_from_db()
+        return application
+
+    def effective_application(self, application=None, **kw):
+        """The whole flow up to 收款确认 by finance (from 草稿 or 审核通过): 保期生效, the coverages exist."""
+        from django.utils import timezone
+
+        from billing.services import payment_confirm
+
+        if application is None or application.case.status != "approved":
+            application = self.approved_application(application, **kw)
+        notice = application.payment_notice
+        payment_confirm(
+            actor=self.finance(),
+            notice=notice,
+            amount=notice.amount,
+            paid_on=timezone.localdate(),
+            bank_reference=f"BANK{notice.pk:08d}",
+        )
+        application.refresh_from_db()
+        return application
+
+    # --- claims: members with coverage rows of any dates, claims through claims.services ------------------
+
+    def member(self, name="李梅", *, female=True, birth=None, id_number=None):
+        """A 会员 (not covered yet): a valid ID number whose sex digit matches FEMALE."""
+        import datetime
+
+        from enrollment.models import Member
+
+        birth = birth or datetime.date(1985, 3, 12)
+        if id_number is None:
+            n = next(_seq)
+            id_number = self.person_id(birth, (n % 499) * 2 + (0 if female else 1), region="370203")
+        return Member.objects.create(
+            id_number=id_number, name=name, sex="F" if female else "M", birth_date=birth
+        )
+
+    def coverage(self, member, unit, plan_code, *, start, end, shares=1):
+        """A Coverage row START–END through UNIT, on its own (directly written) 参保申请 for that period."""
+        from enrollment.models import Application, Coverage
+        from plans.models import Plan
+        from review.models import BusinessKind
+        from review.services import case_create
+
+        case = case_create(
+            kind=BusinessKind.ENROLLMENT, unit=unit, applicant=unit.agent, title=f"{unit.name} {start}"
+        )
+        application = Application.objects.create(
+            unit=unit,
+            case=case,
+            kind=Application.Kind.MAIN,
+            period_start=start,
+            period_end=end,
+            created_by=unit.agent,
+        )
+        return Coverage.objects.create(
+            member=member,
+            unit=unit,
+            plan=Plan.objects.get(code=plan_code),
+            application=application,
+            shares=shares,
+            start=start,
+            end=end,
+        )
+
+    def covered_member(self, unit, *, plans=None, start=None, end=None, female=True, name="李梅"):
+        """A member covered through UNIT by PLANS ({"ZJ": 1, "NG": 1}) from START (default: a year ago,
+        past every waiting period) to END (default: in a month)."""
+        import datetime
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        start = start or today - datetime.timedelta(days=365)
+        end = end or today + datetime.timedelta(days=30)
+        plans = plans or ({"ZJ": 1, "NG": 1, "YW": 2} if female else {"ZJ": 1, "YW": 2})
+        member = self.member(name, female=female)
+        for code, shares in plans.items():
+            self.coverage(member, unit, code, start=start, end=end, shares=shares)
+        return member
+
+    def claim(self, unit, member, *, actor=None, **fields):
+        """【保存】 of a 保障金申请 through claim_create: 原发性乳腺癌 under 女职工特殊疾病 by default, or an
+        accident (kind="accident") with 伤残 8级; the event 60 days ago."""
+        import datetime
+
+        from django.utils import timezone
+
+        from claims.services import claim_create
+        from plans.models import Disease
+
+        kind = fields.pop("kind", "illness")
+        data = {
+            "event_date": timezone.localdate() - datetime.timedelta(days=60),
+            "hospital": "青岛大学附属医院",
+            "payee_name": member.name,
+            "payee_bank": "中国工商银行青岛分行",
+            "payee_account": "6222020000000000001",
+        }
+        if kind == "illness":
+            data["plan_choice"] = "NG"
+            data["disease"] = Disease.objects.get(plan__code="NG", name="原发性乳腺癌")
+        else:
+            data.update(
+                plan_choice="YW",
+                accident_description="车间搬运时被重物砸伤左腿",
+                injury="disability",
+                disability_grade=8,
+            )
+        data.update(fields)
+        claim, _results = claim_create(
+            actor=actor or unit.agent, kind=kind, id_number=member.id_number, **data
+        )
+        return claim
+
+    def claim_materials(self, claim, slots=None):
+        """Upload a PDF into each required slot of CLAIM (or into SLOTS)."""
+        from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS
+
+        if slots is None:
+            all_slots = ILLNESS_SLOTS if claim.kind == "illness" else ACCIDENT_SLOTS
+            slots = [s.code for s in all_slots if s.required]
+            if claim.injury == "disability":
+                slots.append("disability_assessment")
+            if claim.injury == "death":
+                slots.append("death_certificate")
+        for slot in slots:
+            upload = ContentFile(tiny_pdf(slot), name=f"{slot}.pdf")
+            material_upload(case=claim.case, slot=slot, upload=upload, actor=claim.unit.agent)
+        return claim

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Incomplete
-from review.models import BusinessKind
+from review.models import Action, BusinessKind
 from review.registry import BusinessType
 from units.models import BINDING_MATERIAL_SLOTS, UNIT_MATERIAL_SLOTS, Unit, UnitBinding, UnitChange
 from units.services import unit_binding_apply, unit_change_apply, unit_change_diff, unit_change_material_diff
@@ -59,6 +59,12 @@ class UnitChangeBusiness(BusinessType):
         super().check_submittable(case)
         if not unit_change_diff(change) and not unit_change_material_diff(change):
             raise Incomplete("单位信息没有任何修改，无需上报")
+
+    def on_decision(self, case, actor, action, data) -> None:
+        # Lock the unit before the engine writes the case row: 编辑 → 保存 locks the unit and then the
+        # change's case, so taking them in the same order here avoids a deadlock when both run at once.
+        if action == Action.APPROVE:
+            Unit.objects.select_for_update().get(pk=case.unit_id)
 
     def on_approved(self, case, actor) -> None:
         unit_change_apply(change=self.change_of(case), actor=actor)

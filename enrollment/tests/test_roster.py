@@ -120,6 +120,7 @@ def test_a_missing_name_is_an_error_of_that_row():
         ("37020219850601011", "应为18位"),
         (None, "请填写身份证号"),
     ],
+    ids=["checksum", "15-digits", "30-february", "future", "17-digits", "missing"],
 )
 def test_an_invalid_id_number_is_an_error_naming_the_reason(id_number, message):
     result = check(xlsx([[1, "张三", id_number, "", 1]]))
@@ -238,7 +239,7 @@ def test_an_extra_column_is_refused():
 
 
 def test_some_other_spreadsheet_is_refused_as_the_wrong_template():
-    with pytest.raises(RosterFileError, match="表头与模板不一致.*参保职工名单模板下载"):
+    with pytest.raises(RosterFileError, match=r"表头与模板不一致.*参保职工名单模板下载"):
         check(xlsx([["2026-01", 1000]], header=["月份", "工资"]))
 
 

@@ -1,4 +1,4 @@
-"""参保申请 from 【提交】 to 保期生效: periods, the expiry-month rule, roster import, fees, notice, receipt."""
+"""参保申请 from 【提交】 to 保期生效: periods, expiry-month rule, roster import, fees, notice, receipt."""
 
 import datetime
 import zoneinfo
@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from billing.models import PaymentNotice, PaymentReceipt
 from billing.services import payment_confirm
-from core.errors import DomainError, Incomplete, InvalidTransition, NotAllowed
+from core.errors import BadFile, DomainError, Incomplete, InvalidTransition, NotAllowed
 from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterEntry, RosterImport
 from enrollment.roster import RosterFileError
 from enrollment.selectors import member_lookup
@@ -46,7 +46,10 @@ def plan():
     return lambda code: Plan.objects.get(code=code)
 
 
-def paid_period(factory, clock, unit, rows, start=D(2026, 4, 1), plans=None):
+MAIN_START = D(2026, 4, 1)
+
+
+def paid_period(factory, clock, unit, rows, start=MAIN_START, plans=None):
     """The unit's main period START… (12 months), approved and paid, on the day it was filed."""
     clock(start - datetime.timedelta(days=20))
     application = factory.application(unit, period_start=start, rows=rows, plans=plans)
@@ -164,6 +167,7 @@ def test_an_early_renewal_takes_the_period_entered_by_hand_after_the_current_one
         (D(2027, 4, 1), D(2027, 4, 1), "保期结束日期应晚于开始日期"),
         (None, D(2028, 3, 31), "提前续保请手动填写保期开始和结束日期"),
     ],
+    ids=["overlaps", "over-12-months", "ends-on-start", "no-start"],
 )
 def test_an_early_renewal_overlapping_or_too_long_is_refused(factory, clock, plan, start, end, message):
     unit = factory.approved_unit()
@@ -222,7 +226,9 @@ def test_a_supplement_cannot_start_in_the_past_or_after_the_current_period(facto
             )
 
 
-def test_a_supplement_after_a_paid_early_renewal_still_joins_the_current_period(factory, clock, plan, pdf_file):
+def test_a_supplement_after_a_paid_early_renewal_still_joins_the_current_period(
+    factory, clock, plan, pdf_file
+):
     unit = factory.approved_unit()
     paid_period(factory, clock, unit, factory.people(1))
     clock(D(2026, 11, 20))
@@ -448,6 +454,18 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_before_any_import_is_record
     assert not RosterImport.objects.exists()
 
 
+def test_a_file_over_the_size_limit_is_refused(factory, settings):
+    settings.ROSTER_MAX_BYTES = 2 * 1048576
+    application = factory.application()
+    with pytest.raises(BadFile, match="文件过大：名单文件不能超过 2 MB"):
+        roster_import_start(
+            actor=application.unit.agent,
+            application=application,
+            upload=factory.upload(b"PK\x03\x04" + b"0" * (2 * 1048576), "名单.xlsx"),
+        )
+    assert not RosterImport.objects.exists()
+
+
 def test_a_wrong_template_fails_the_import_with_one_clear_message(factory):
     application = factory.application(plans={"ZJ": 1, "YW": 1})
     content = factory.roster_xlsx(factory.people(2), codes=["ZJ"])
@@ -605,7 +623,7 @@ def confirm(finance, notice, amount, **kw):
 def test_a_different_amount_is_refused_and_changes_nothing(factory, approved):
     notice = approved.payment_notice
     assert notice.amount == Decimal("168.00")
-    with pytest.raises(DomainError, match="到账金额 167.99 元与应缴金额 168.00 元不一致"):
+    with pytest.raises(DomainError, match=r"到账金额 167\.99 元与应缴金额 168\.00 元不一致"):
         confirm(factory.finance(), notice, "167.99")
     approved.case.refresh_from_db()
     assert approved.case.status == Status.APPROVED
@@ -708,4 +726,3 @@ def test_member_lookup_shows_an_agent_only_the_coverage_of_their_own_units(facto
         member, coverages = member_lookup(staff, id_number)
         assert [c.unit for c in coverages] == [second_unit, first_unit]  # newest first
     assert member_lookup(factory.finance(), "110105194912310021") == (None, [])
-
