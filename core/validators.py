@@ -9,6 +9,7 @@ import datetime
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CODES = "10X98765432"
@@ -56,7 +57,7 @@ def validate_id_number(value, *, today: datetime.date | None = None) -> str:
         birth = id_number_birth_date(number)
     except ValueError:
         raise ValidationError("身份证号中的出生日期不存在", code="id_birth_date") from None
-    if birth.year < 1900 or birth > (today or datetime.date.today()):
+    if birth.year < 1900 or birth > (today or timezone.localdate()):
         raise ValidationError("身份证号中的出生日期不存在", code="id_birth_date")
     if id_check_digit(number[:17]) != number[17]:
         raise ValidationError("身份证号校验位错误，请核对", code="id_checksum")

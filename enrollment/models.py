@@ -107,6 +107,8 @@ class RosterEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "id_number"], name="rosterentry_unique_member"),
         ]
+        # The import's overlap check looks members up by ID number across all open applications.
+        indexes = [models.Index(fields=["id_number"], name="rosterentry_id_number_idx")]
 
     def __str__(self):
         return f"{self.name} {self.id_number}"

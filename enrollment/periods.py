@@ -14,8 +14,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def twelve_month_period(start: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """A main period: 2026-04-01 → 2027-03-31."""
-    return start, add_months(start, 12) - datetime.timedelta(days=1)
+    """A main period: 2026-04-01 → 2027-03-31; 2024-02-29 → 2025-02-28."""
+    return start, add_months(start - datetime.timedelta(days=1), 12)
 
 
 def whole_months(start: datetime.date, end: datetime.date) -> int:

@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
 from enrollment.forms import ApplicationForm, RosterUploadForm
+from enrollment.periods import age_on
 from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
 from enrollment.roster import RosterFileError
 from enrollment.selectors import (
@@ -267,10 +268,19 @@ def roster_list(request, pk):
     application = application_get_for(request.user, pk)
     entries = roster_page(application, query=request.GET.get("q", ""))
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    lines = list(application.plan_lines.select_related("plan"))
+    rows = [
+        {
+            "entry": e,
+            "age": age_on(e.birth_date, application.period_start),
+            "plans": [(line.plan.name, e.shares[line.plan.code]) for line in lines if line.plan.code in e.shares],
+        }
+        for e in page
+    ]
     return render(
         request,
         "enrollment/_roster_table.html",
-        {"application": application, "page": page, "query": request.GET.get("q", "")},
+        {"application": application, "page": page, "rows": rows, "query": request.GET.get("q", "")},
     )
 
 
@@ -319,12 +329,11 @@ def _sync_limit():
 
 
 def _announce(request, job):
+    # The roster tab's import box shows the details (60+ warning, errors); the message is the headline.
     if job.status == RosterImport.Status.SUCCEEDED:
         messages.success(request, job.message)
-        if job.over60_count:
-            messages.warning(request, f"名单中有 {job.over60_count} 名职工年满60周岁，请确认（不影响导入）")
     elif job.status in (RosterImport.Status.REJECTED, RosterImport.Status.FAILED):
-        messages.error(request, job.message)
+        messages.error(request, "名单未导入，请查看下方的原因")
     else:
         messages.info(request, f"名单共{job.total_rows}行，正在后台导入，可以离开本页，稍后回来查看结果")
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from core.validators import mask_id_number
+from core.validators import mask_mobile as mask_mobile_number
 
 register = template.Library()
 
@@ -29,6 +30,11 @@ def status_badge(case):
 @register.filter
 def mask_id(value):
     return mask_id_number(value or "")
+
+
+@register.filter
+def mask_mobile(value):
+    return mask_mobile_number(value or "")
 
 
 @register.filter

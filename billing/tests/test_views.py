@@ -1,0 +1,217 @@
+"""缴费通知单 PDF and the finance workbench (收款确认), through the views."""
+
+import datetime
+import shutil
+import subprocess
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+import billing.pdf
+from accounts.models import User
+from billing.models import PaymentReceipt
+from billing.pdf import payment_notice_pdf
+from enrollment.models import Coverage
+from review.models import Status
+
+
+@pytest.fixture
+def approved(factory):
+    """市南区 unit, 3 members × ZJ 1份 × 30 元: a notice of 90.00 元 awaiting payment."""
+    return factory.approved_application(rows=factory.people(3))
+
+
+def notice_url(application):
+    return reverse("billing:notice_pdf", args=[application.pk])
+
+
+def test_the_notice_pdf_is_a_real_pdf_for_the_units_agent(client, approved):
+    client.force_login(approved.unit.agent)
+    response = client.get(notice_url(approved))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert len(response.content) > 5000  # the CJK font is embedded
+    number = approved.payment_notice.number
+    assert (
+        response["Content-Disposition"]
+        == f"inline; filename*=UTF-8''%E7%BC%B4%E8%B4%B9%E9%80%9A%E7%9F%A5%E5%8D%95-{number}.pdf"
+    )
+
+
+@pytest.mark.parametrize("role", ["district_reviewer", "city_reviewer", "finance"])
+def test_reviewers_and_finance_may_open_the_notice_pdf(client, factory, approved, role):
+    client.force_login(getattr(factory, role)())
+    response = client.get(notice_url(approved))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("who", ["another_agent", "other_district"])
+def test_the_notice_pdf_is_not_found_for_anyone_outside_the_unit(client, factory, approved, who):
+    user = factory.agent() if who == "another_agent" else factory.district_reviewer("市北区")
+    client.force_login(user)
+    assert client.get(notice_url(approved)).status_code == 404
+
+
+def test_there_is_no_notice_before_approval(client, factory):
+    application = factory.application(rows=factory.people(1))
+    client.force_login(application.unit.agent)
+    assert client.get(notice_url(application)).status_code == 404
+
+
+def test_the_notice_shows_every_field_and_the_amount_in_figures_and_capitals(factory, approved, monkeypatch):
+    rendered = []
+
+    def capture(*args, **kwargs):
+        rendered.append(render(*args, **kwargs))
+        return rendered[-1]
+
+    render = billing.pdf.render_to_string
+    monkeypatch.setattr(billing.pdf, "render_to_string", capture)
+    notice = approved.payment_notice
+    assert payment_notice_pdf(notice).startswith(b"%PDF")
+    (html,) = rendered
+    unit = approved.unit
+    for text in (
+        "缴费通知单",
+        notice.number,
+        unit.name,
+        unit.credit_code,
+        "市南区",
+        "主保期参保",
+        f"{approved.period_start.year}年{approved.period_start.month}月{approved.period_start.day}日",
+        "重大疾病互助保障",
+        "3 人",
+        "¥90.00",
+        "玖拾元整",
+        "青岛市总工会职工互助保障专户",
+        "中国工商银行青岛市分行营业部",
+        "3803 0200 0920 0000 000",
+        "转账附言（必填）",
+        f"{notice.due_date.year}年{notice.due_date.month}月{notice.due_date.day}日",
+    ):
+        assert text in html, text
+
+
+def test_a_supplement_notice_shows_the_pro_rata_months_and_amount(
+    factory, time_machine, pdf_file, monkeypatch
+):
+    from review.services import material_upload
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    time_machine.move_to(datetime.datetime(2026, 3, 12, 10, tzinfo=shanghai), tick=False)
+    unit = factory.approved_unit()
+    factory.effective_application(
+        factory.application(unit, period_start=datetime.date(2026, 4, 1), rows=factory.people(1))
+    )
+    time_machine.move_to(datetime.datetime(2026, 12, 15, 10, tzinfo=shanghai), tick=False)
+    supplement = factory.application(unit, kind="supplement", rows=factory.people(2, first=10))
+    material_upload(case=supplement.case, slot="application_letter", upload=pdf_file(), actor=unit.agent)
+    supplement = factory.approved_application(supplement)
+    assert supplement.payment_notice.amount == Decimal("20.00")  # 2 × 30 元 × 4/12
+
+    html = []
+    render = billing.pdf.render_to_string
+    monkeypatch.setattr(
+        billing.pdf, "render_to_string", lambda *a, **k: html.append(render(*a, **k)) or html[-1]
+    )
+    payment_notice_pdf(supplement.payment_notice)
+    for text in (
+        "补充参保申请（追加）",
+        "2026年12月15日 至 2027年3月31日",
+        "剩余 4 个整月，按月折算",
+        "¥20.00",
+        "贰拾元整",
+    ):
+        assert text in html[0], text
+
+
+# --- finance workbench ------------------------------------------------------------------------------
+
+
+def test_the_workbench_lists_the_notices_awaiting_payment_for_finance(client, factory, approved):
+    client.force_login(factory.finance())
+    response = client.get(reverse("billing:workbench"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert approved.payment_notice.number in page
+    assert approved.unit.name in page
+    assert "90.00" in page
+
+
+@pytest.mark.parametrize(
+    "role",
+    [User.Role.AGENT, User.Role.DISTRICT_REVIEWER, User.Role.CITY_REVIEWER, User.Role.ADMIN],
+)
+def test_only_finance_may_open_the_workbench_and_the_confirmation(client, factory, approved, role):
+    user = factory.agent() if role == User.Role.AGENT else factory.staff(role, org=factory.org())
+    client.force_login(user)
+    assert client.get(reverse("billing:workbench")).status_code == 403
+    confirm_url = reverse("billing:confirm", args=[approved.payment_notice.pk])
+    assert client.get(confirm_url).status_code == 403
+    response = client.post(
+        confirm_url, {"amount": "90.00", "paid_on": timezone.localdate(), "bank_reference": "X1"}
+    )
+    assert response.status_code == 403
+    assert not PaymentReceipt.objects.exists()
+
+
+def test_the_workbench_needs_a_login(client):
+    response = client.get(reverse("billing:workbench"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def post_receipt(client, notice, amount, reference="ICBC0001"):
+    return client.post(
+        reverse("billing:confirm", args=[notice.pk]),
+        {"amount": amount, "paid_on": timezone.localdate().isoformat(), "bank_reference": reference},
+        follow=True,
+    )
+
+
+def test_finance_is_refused_a_wrong_amount_with_a_message(client, factory, approved):
+    client.force_login(factory.finance())
+    response = post_receipt(client, approved.payment_notice, "89.00")
+    assert response.status_code == 200
+    assert "到账金额 89.00 元与应缴金额 90.00 元不一致，不能确认收款，请核对" in response.content.decode()
+    assert not PaymentReceipt.objects.exists()
+    approved.case.refresh_from_db()
+    assert approved.case.status == Status.APPROVED
+
+
+def test_finance_confirms_the_right_amount_and_the_period_takes_effect(client, factory, approved):
+    client.force_login(factory.finance())
+    response = post_receipt(client, approved.payment_notice, "90")
+    assert response.redirect_chain[-1][0] == reverse("billing:workbench")
+    page = response.content.decode()
+    assert f"已确认收款：{approved.payment_notice.number}，{approved.unit.name}保期生效" in page
+    assert "暂无待收款的缴费通知单" in page
+    assert "今日（" in page and "已确认 1 笔，合计 90.00 元" in page
+    approved.case.refresh_from_db()
+    assert approved.case.status == Status.EFFECTIVE
+    assert Coverage.objects.filter(application=approved).count() == 3
+    assert PaymentReceipt.objects.get().amount == Decimal("90.00")
+
+
+def test_a_second_confirmation_through_the_view_is_refused(client, factory, approved):
+    client.force_login(factory.finance())
+    post_receipt(client, approved.payment_notice, "90.00")
+    response = post_receipt(client, approved.payment_notice, "90.00", reference="AGAIN")
+    assert "已确认收款，无需重复确认" in response.content.decode()
+    assert PaymentReceipt.objects.count() == 1
+    assert Coverage.objects.count() == 3
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (make test installs it)")
+def test_the_pdf_itself_carries_the_unit_and_the_amount_in_figures_and_capitals(client, approved):
+    client.force_login(approved.unit.agent)
+    pdf = client.get(notice_url(approved)).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = "".join(text.split())
+    for expected in (approved.payment_notice.number, approved.unit.name, "¥90.00", "玖拾元整", "缴费通知单"):
+        assert expected in text, expected
