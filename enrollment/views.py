@@ -16,8 +16,8 @@ from core.errors import DomainError
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
 from enrollment.forms import ApplicationForm, RosterUploadForm
-from enrollment.periods import age_on
 from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
+from enrollment.periods import age_on
 from enrollment.roster import RosterFileError
 from enrollment.selectors import (
     application_get_for,
@@ -273,7 +273,9 @@ def roster_list(request, pk):
         {
             "entry": e,
             "age": age_on(e.birth_date, application.period_start),
-            "plans": [(line.plan.name, e.shares[line.plan.code]) for line in lines if line.plan.code in e.shares],
+            "plans": [
+                (line.plan.name, e.shares[line.plan.code]) for line in lines if line.plan.code in e.shares
+            ],
         }
         for e in page
     ]
