@@ -46,7 +46,7 @@ def money(value):
 
 
 @register.inclusion_tag("core/_field.html")
-def bs_field(field, help_text="", col=""):
+def bs_field(field, help_text="", col="", mark=False):
     """Render one form field the Bootstrap way: label, widget with the right class, errors."""
     widget = field.field.widget
     input_type = getattr(widget, "input_type", "")
@@ -62,4 +62,11 @@ def bs_field(field, help_text="", col=""):
     if field.field.required:
         attrs["required"] = True
     rendered = field.as_widget(attrs=attrs) if input_type != "radio" else None
-    return {"field": field, "rendered": rendered, "help_text": help_text or field.help_text, "col": col}
+    return {
+        "field": field,
+        "rendered": rendered,
+        "help_text": help_text or field.help_text,
+        "col": col,
+        # mark=True: required in this situation although the form field itself is optional (e.g. 专票).
+        "required": field.field.required or mark,
+    }
