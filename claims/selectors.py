@@ -8,18 +8,12 @@ from claims.models import Claim, ClaimLine
 from enrollment.models import Coverage, Member
 from plans.models import Plan
 from review.models import Status
+from review.selectors import scope_business
 from units.selectors import units_visible_to
 
 
 def claims_visible_to(actor) -> QuerySet[Claim]:
-    claims = Claim.objects.exclude(case__status=Status.DELETED)
-    if actor.is_agent:
-        return claims.filter(unit__agent=actor)
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
-        return claims.filter(case__org_id=actor.org_id).exclude(case__status=Status.DRAFT)
-    if actor.sees_everything:
-        return claims.exclude(case__status=Status.DRAFT)
-    return claims.none()
+    return scope_business(actor, Claim.objects.all())
 
 
 def claim_list_for(actor, *, kind: str = "", status: str = "", query: str = "") -> QuerySet[Claim]:

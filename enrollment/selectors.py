@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from enrollment.models import Application, Coverage, Member, RosterEntry
 from review.models import Status
+from review.selectors import scope_business
 from units.selectors import units_visible_to
 
 PERIOD_KINDS = (Application.Kind.MAIN, Application.Kind.RENEWAL)
@@ -38,14 +39,7 @@ def running_period(unit, today: datetime.date) -> Application | None:
 
 
 def applications_visible_to(actor) -> QuerySet[Application]:
-    apps = Application.objects.exclude(case__status=Status.DELETED)
-    if actor.is_agent:
-        return apps.filter(unit__agent=actor)
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
-        return apps.filter(case__org_id=actor.org_id).exclude(case__status=Status.DRAFT)
-    if actor.sees_everything:
-        return apps.exclude(case__status=Status.DRAFT)
-    return apps.none()
+    return scope_business(actor, Application.objects.all())
 
 
 def application_list_for_agent(actor, *, unit_id=None, kind="", status="") -> QuerySet[Application]:

@@ -24,6 +24,21 @@ def cases_visible_to(actor) -> QuerySet[Case]:
     return cases.none()
 
 
+def scope_business(actor, queryset: QuerySet) -> QuerySet:
+    """Scope a business model with `case` and `unit` (applications, claims) the way cases are scoped:
+    agents see their units' businesses, district reviewers their district's, staff everything submitted."""
+    queryset = queryset.exclude(case__status=Status.DELETED)
+    if not actor.is_authenticated:
+        return queryset.none()
+    if actor.is_agent:
+        return queryset.filter(unit__agent=actor)
+    if actor.role == actor.Role.DISTRICT_REVIEWER:
+        return queryset.filter(case__org_id=actor.org_id).exclude(case__status=Status.DRAFT)
+    if actor.sees_everything:
+        return queryset.exclude(case__status=Status.DRAFT)
+    return queryset.none()
+
+
 def case_get_for(actor, pk) -> Case:
     return get_object_or_404(
         cases_visible_to(actor).select_related("workflow", "current_step", "unit", "org", "applicant"), pk=pk
