@@ -1,5 +1,6 @@
 """参保业务经办 → 参保申请 (manual §2): thin views over enrollment.services."""
 
+import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
 from enrollment.forms import ApplicationForm, RosterUploadForm
 from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
-from enrollment.periods import age_on
+from enrollment.periods import age_on, expiry_month_label, twelve_month_period
 from enrollment.roster import RosterFileError
 from enrollment.selectors import (
     application_get_for,
@@ -106,11 +107,17 @@ def _agent_units(user):
 
 
 def _period_hint(units, today):
+    """Per unit: its current paid period and, when it has one, the next main period it continues into."""
     hints = {}
     for unit in units:
         latest = latest_period(unit)
         if latest is not None:
-            hints[unit.pk] = f"当前保期：{latest.period_start:%Y-%m-%d} 至 {latest.period_end:%Y-%m-%d}"
+            hint = f"当前保期：{latest.period_start:%Y-%m-%d} 至 {latest.period_end:%Y-%m-%d}"
+            if latest.period_end >= today:
+                start, end = twelve_month_period(latest.period_end + datetime.timedelta(days=1))
+                hint += f"；主保期参保将自动接续为 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
+                hint += f"，须在{expiry_month_label(latest.period_end)}上报"
+            hints[unit.pk] = hint
     return hints
 
 
@@ -125,7 +132,13 @@ def application_create_view(request):
     kind = request.POST.get("kind") or request.GET.get("kind") or Kind.MAIN
     if kind not in Kind.values:
         kind = Kind.MAIN
-    form = ApplicationForm(request.POST or None, units=units, initial={"kind": kind, "unit": units[0].pk})
+    initial = {"kind": kind, "unit": units[0].pk}
+    previous = latest_period(units[0])
+    if previous is not None:  # renewals usually keep the plans and 份 of the period they follow
+        initial.update(
+            {f"plan_{line.plan.code}": line.shares for line in previous.plan_lines.select_related("plan")}
+        )
+    form = ApplicationForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = next(u for u in units if u.pk == data["unit"])

@@ -15,7 +15,7 @@ BADGE_CLASSES = {
     "approved": "text-bg-success",
     "rejected": "text-bg-dark",
     "effective": "text-bg-success",
-    "closed": "text-bg-light border",
+    "closed": "text-bg-info",
     "deleted": "text-bg-light border",
 }
 

@@ -167,6 +167,9 @@ def fill_application(
         page.get_by_label("保期开始日期").fill(start.isoformat())
     if end:
         page.get_by_label("保期结束日期").fill(end.isoformat())
+    # The form starts from the plans of the period being renewed; SHARES (when given) are exactly the choice.
+    for select in page.locator("#plan-table select").all() if shares else []:
+        select.select_option(label="不参加")
     for plan, count in shares.items():
         page.get_by_label(f"{plan}份数").select_option(label=f"{count}份")
 
