@@ -18,3 +18,21 @@ function syncConditional() {
 document.addEventListener("change", syncConditional);
 document.addEventListener("DOMContentLoaded", syncConditional);
 document.body.addEventListener("htmx:afterSwap", syncConditional);
+// A double click must not send a form twice: once a (non-htmx) form is really submitted, its submit
+// buttons are disabled (after the event, so the clicked button's name/value still goes along).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return;
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+      button.disabled = true;
+    });
+  }, 0);
+});
+// Coming back with the browser's back button restores the page as it was: enable the buttons again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) return;
+  document.querySelectorAll("form button[disabled]").forEach(function (button) {
+    button.disabled = false;
+  });
+});
