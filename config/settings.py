@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "enrollment",
     "billing",
     "claims",
+    "notifications",
 ]
 
 MIDDLEWARE = [

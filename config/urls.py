@@ -15,5 +15,6 @@ urlpatterns = [
     path("enrollment/", include("enrollment.urls")),
     path("billing/", include("billing.urls")),
     path("claims/", include("claims.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

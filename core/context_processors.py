@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from notifications.models import Notification
+
 
 def _items(entries):
     return [
@@ -71,9 +73,15 @@ def navigation(request):
                 ),
             }
         )
-    sections.append({"title": "个人中心", "items": _items([("修改密码", "accounts:password_change")])})
+    sections.append(
+        {
+            "title": "个人中心",
+            "items": _items([("消息通知", "notifications:list"), ("修改密码", "accounts:password_change")]),
+        }
+    )
     # The one active entry: the longest menu URL that prefixes the current path.
     matches = [item for s in sections for item in s["items"] if request.path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_sections": sections}
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"nav_sections": sections, "unread_notifications": unread}

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.errors import ConcurrentChange, DomainError, InvalidTransition, NotAllowed
+from notifications.services import notify_case_transition
 from review.models import Action, Case, Status, StepActor, Transition, WorkflowStep
 from review.registry import business_type_for
 from review.rules import PERMISSION_FOR_ACTION
@@ -132,7 +133,7 @@ def case_transition(
     from_status, from_label = fresh.status, fresh.status_label
     step_name = fresh.current_step.name if fresh.current_step else ""
     fresh.refresh_from_db()
-    Transition.objects.create(
+    transition = Transition.objects.create(
         case=fresh,
         actor=actor,
         actor_name=actor.display_name,
@@ -146,6 +147,7 @@ def case_transition(
         to_label=fresh.status_label,
         reason=reason,
     )
+    notify_case_transition(case=fresh, transition=transition)
     if to_status == Status.APPROVED:
         business.on_approved(fresh, actor)
     elif to_status in (Status.EFFECTIVE, Status.CLOSED):

@@ -1,0 +1,34 @@
+"""Tell the agent about every status change of their businesses: an in-app message (same transaction as
+the change) and an SMS through the pluggable backend (after the commit, so nothing leaves early)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.sms import send_sms
+from notifications.models import Notification
+
+
+def notify_case_transition(*, case, transition) -> Notification | None:
+    """Called by the review engine for each move; the agent's own moves (上报/删除) need no message."""
+    if transition.actor_id == case.agent_id or transition.to_status == "deleted":
+        return None
+    agent = User.objects.filter(pk=case.agent_id, is_active=True).first()
+    if agent is None:
+        return None
+    what = f"您的{case.get_kind_display()}“{case.title}”"
+    text = f"{what}{transition.get_action_display()}，当前状态：{transition.to_label}"
+    if transition.reason and transition.action in ("return", "reject"):
+        text += f"。原因：{transition.reason}"
+    notification = Notification.objects.create(recipient=agent, case=case, text=text[:300])
+    if agent.mobile:
+        mobile, message = agent.mobile, f"【职工互助保障】{text[:120]}"
+        transaction.on_commit(lambda: send_sms(mobile, message))
+    return notification
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
