@@ -69,10 +69,6 @@ class Claim(models.Model):
     def __str__(self):
         return f"{self.member} {self.get_plan_choice_display()} {self.event_date}"
 
-    @property
-    def plan_codes(self) -> list[str]:
-        return ["ZJ", "NG"] if self.plan_choice == self.PlanChoice.BOTH else [self.plan_choice]
-
 
 class ClaimLine(models.Model):
     """One plan of a claim. While active (not rejected/deleted), a member + plan + event date exists once:
