@@ -161,7 +161,7 @@ def test_a_womens_plan_claim_suggests_15000_per_share(factory, unit, li_mei):
     claim = factory.claim(unit, li_mei)
 
     assert claim.case.status == Status.DRAFT
-    assert claim.plan_codes == ["NG"]
+    assert claim.plan_choice == "NG"
     assert claim.suggested_amount == Decimal("15000.00")
     assert [(line.plan.code, line.shares) for line in claim.lines.all()] == [("NG", 1)]
     assert {r["code"] for r in claim.eligibility} >= {"in_force", "waiting_period", "disease_listed"}
