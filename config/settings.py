@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "billing",
     "claims",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

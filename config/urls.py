@@ -16,5 +16,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("claims/", include("claims.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -59,6 +59,7 @@ def navigation(request):
             entries.append(("开票信息查询", "units:invoice_all"))
         sections.append({"title": "单位信息管理", "items": _items(entries)})
         sections.append({"title": "参保业务", "items": _items([("会员查询", "enrollment:members")])})
+        sections.append({"title": "统计分析", "items": _items([("统计报表", "reports:report")])})
     if user.role == user.Role.ADMIN:
         sections.append(
             {

@@ -1,0 +1,135 @@
+"""统计报表 (SPEC §8): per district and per plan — units, members covered, fees received, claims filed and
+paid. Pure reads, scoped by the actor (a district reviewer sees their own district only)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from billing.models import PaymentReceipt
+from claims.models import ClaimLine, Payout
+from enrollment.models import ApplicationPlan, Coverage
+from orgs.selectors import org_leaves
+from plans.models import Plan
+from review.models import Status
+from units.models import Unit
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Row:
+    key: int
+    label: str
+    units: int = 0
+    members: int = 0
+    fees: Decimal = ZERO
+    claims_filed: int = 0
+    claims_paid: int = 0
+    paid_amount: Decimal = ZERO
+    extra: dict = field(default_factory=dict)
+
+
+def _org_filter(actor) -> dict:
+    """Restrict to the actor's district, or nothing for city-wide roles."""
+    if actor.role == actor.Role.DISTRICT_REVIEWER:
+        return {"pk": actor.org_id}
+    return {}
+
+
+def report_for(actor, *, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
+    leaves = [leaf for leaf in org_leaves() if not _org_filter(actor) or leaf.pk == actor.org_id]
+    leaf_ids = [leaf.pk for leaf in leaves]
+    by_org = {leaf.pk: Row(key=leaf.pk, label=leaf.name) for leaf in leaves}
+    plans = list(Plan.objects.filter(is_active=True).order_by("position"))
+    by_plan = {plan.pk: Row(key=plan.pk, label=plan.name) for plan in plans}
+
+    units = Unit.objects.filter(
+        deleted_at__isnull=True, approved_at__isnull=False, parent_org_id__in=leaf_ids
+    )
+    for org_id, count in units.values_list("parent_org_id").annotate(n=Count("id")):
+        by_org[org_id].units = count
+
+    in_force = Coverage.objects.filter(start__lte=today, end__gte=today, unit__parent_org_id__in=leaf_ids)
+    for org_id, count in in_force.values_list("unit__parent_org_id").annotate(
+        n=Count("member_id", distinct=True)
+    ):
+        by_org[org_id].members = count
+    for plan_id, count in in_force.values_list("plan_id").annotate(n=Count("member_id", distinct=True)):
+        if plan_id in by_plan:
+            by_plan[plan_id].members = count
+
+    receipts = PaymentReceipt.objects.filter(
+        paid_on__gte=start, paid_on__lte=end, notice__application__unit__parent_org_id__in=leaf_ids
+    )
+    for org_id, amount in receipts.values_list("notice__application__unit__parent_org_id").annotate(
+        s=Sum("amount")
+    ):
+        by_org[org_id].fees = amount or ZERO
+    paid_lines = ApplicationPlan.objects.filter(application__payment_notice__receipt__in=receipts)
+    for plan_id, amount in paid_lines.values_list("plan_id").annotate(s=Sum("amount")):
+        if plan_id in by_plan:
+            by_plan[plan_id].fees = amount or ZERO
+
+    filed = ClaimLine.objects.filter(
+        claim__case__submitted_at__date__gte=start,
+        claim__case__submitted_at__date__lte=end,
+        claim__unit__parent_org_id__in=leaf_ids,
+    ).exclude(claim__case__status=Status.DELETED)
+    for org_id, count in filed.values_list("claim__unit__parent_org_id").annotate(
+        n=Count("claim_id", distinct=True)
+    ):
+        by_org[org_id].claims_filed = count
+    for plan_id, count in filed.values_list("plan_id").annotate(n=Count("claim_id", distinct=True)):
+        if plan_id in by_plan:
+            by_plan[plan_id].claims_filed = count
+
+    payouts = Payout.objects.filter(
+        paid_on__gte=start, paid_on__lte=end, claim__unit__parent_org_id__in=leaf_ids
+    ).select_related("claim__unit")
+    split = defaultdict(lambda: ZERO)
+    for payout in payouts:
+        row = by_org[payout.claim.unit.parent_org_id]
+        row.claims_paid += 1
+        row.paid_amount += payout.amount
+        for plan_id, share in _plan_shares(payout).items():
+            split[plan_id] += share
+            if plan_id in by_plan:
+                by_plan[plan_id].extra["paid_claims"] = by_plan[plan_id].extra.get("paid_claims", 0) + 1
+    for plan_id, amount in split.items():
+        if plan_id in by_plan:
+            by_plan[plan_id].paid_amount = amount.quantize(Decimal("0.01"))
+            by_plan[plan_id].claims_paid = by_plan[plan_id].extra.get("paid_claims", 0)
+
+    districts = list(by_org.values())
+    return {
+        "districts": districts,
+        "plans": list(by_plan.values()),
+        "totals": _totals(districts),
+        "max_fees": max((r.fees for r in districts), default=ZERO) or Decimal("1"),
+    }
+
+
+def _plan_shares(payout) -> dict[int, Decimal]:
+    """A payout split over its claim's plans in proportion to the suggested amounts (重疾+女工 pays both)."""
+    lines = list(payout.claim.lines.all())
+    suggested = sum((line.suggested_amount for line in lines), ZERO)
+    if not lines:
+        return {}
+    if suggested == 0:
+        return {line.plan_id: payout.amount / len(lines) for line in lines}
+    return {line.plan_id: payout.amount * line.suggested_amount / suggested for line in lines}
+
+
+def _totals(rows: list[Row]) -> Row:
+    total = Row(key=0, label="合计")
+    for row in rows:
+        total.units += row.units
+        total.members += row.members
+        total.fees += row.fees
+        total.claims_filed += row.claims_filed
+        total.claims_paid += row.claims_paid
+        total.paid_amount += row.paid_amount
+    return total
