@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "claims",
     "notifications",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [

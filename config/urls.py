@@ -17,5 +17,6 @@ urlpatterns = [
     path("claims/", include("claims.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -74,12 +74,10 @@ def navigation(request):
                 ),
             }
         )
-    sections.append(
-        {
-            "title": "个人中心",
-            "items": _items([("消息通知", "notifications:list"), ("修改密码", "accounts:password_change")]),
-        }
-    )
+    personal = [("消息通知", "notifications:list"), ("修改密码", "accounts:password_change")]
+    if user.is_agent:
+        personal.append(("接口令牌", "api:tokens"))
+    sections.append({"title": "个人中心", "items": _items(personal)})
     # The one active entry: the longest menu URL that prefixes the current path.
     matches = [item for s in sections for item in s["items"] if request.path.startswith(item["url"])]
     if matches:

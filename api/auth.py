@@ -1,0 +1,60 @@
+"""Bearer-token authentication for the JSON API (no session, no CSRF: the token is the credential)."""
+
+import functools
+import json
+
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from api.models import ApiToken
+from core.errors import DomainError
+
+
+def error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"code": code, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def api_view(view):
+    """Authenticate with `Authorization: Bearer <token>` as an agent; DomainErrors become 400 JSON."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return error(
+                401, "unauthenticated", "缺少接口令牌：请在请求头中提供 Authorization: Bearer <令牌>"
+            )
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(header[7:].strip()), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active or not token.user.is_agent:
+            return error(401, "unauthenticated", "接口令牌无效或已停用")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        request.user = token.user
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return error(404, "not_found", "不存在或无权访问")
+        except DomainError as exc:
+            return error(400, str(exc.code), exc.message)
+
+    return wrapper
+
+
+def ok(data, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def body_json(request) -> dict:
+    try:
+        return json.loads(request.body or b"{}")
+    except ValueError:
+        raise DomainError("请求体不是有效的 JSON") from None

@@ -1,0 +1,224 @@
+"""JSON API v1 for agents' HR systems (SPEC §9): units, applications, rosters (read and submit), claims.
+
+Every read is scoped by the same selectors as the web pages; every write goes through the same services.
+The OpenAPI document is at /api/openapi.json.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from api.auth import api_view, error, ok
+from api.models import ApiToken
+from api.openapi import OPENAPI
+from claims.selectors import claims_visible_to
+from enrollment.models import RosterImport
+from enrollment.roster import RosterFileError
+from enrollment.selectors import application_get_for, applications_visible_to, roster_page
+from enrollment.services import roster_import_run, roster_import_start
+from units.selectors import units_visible_to
+
+PAGE_SIZE = 500
+
+
+def _unit(u) -> dict:
+    case = u.registration_case
+    return {
+        "id": u.pk,
+        "name": u.name,
+        "credit_code": u.credit_code,
+        "parent_org": u.parent_org.name,
+        "status": case.status if case else None,
+        "status_label": case.status_label if case else None,
+        "approved": u.is_approved,
+    }
+
+
+def _application(a) -> dict:
+    return {
+        "id": a.pk,
+        "unit_id": a.unit_id,
+        "kind": a.kind,
+        "kind_label": a.get_kind_display(),
+        "period_start": a.period_start.isoformat(),
+        "period_end": a.period_end.isoformat(),
+        "months": a.months,
+        "status": a.case.status,
+        "status_label": a.case.status_label,
+        "roster_count": a.roster_count,
+        "over60_count": a.over60_count,
+        "total_amount": str(a.total_amount),
+        "plans": [
+            {
+                "code": line.plan.code,
+                "name": line.plan.name,
+                "shares": line.shares,
+                "fee_per_share": str(line.fee_per_share),
+                "fee_per_member": str(line.fee_per_member),
+                "members": line.member_count,
+                "amount": str(line.amount),
+            }
+            for line in a.plan_lines.select_related("plan")
+        ],
+    }
+
+
+def _import(job: RosterImport) -> dict:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "imported_rows": job.imported_rows,
+        "over60_count": job.over60_count,
+        "message": job.message,
+        "errors": [{"row": r, "column": c, "message": m} for r, c, m in job.errors[:1000]],
+        "error_count": job.error_count,
+    }
+
+
+@api_view
+@require_http_methods(["GET"])
+def units(request):
+    rows = units_visible_to(request.user).select_related("parent_org", "registration_case__current_step")
+    return ok({"results": [_unit(u) for u in rows.order_by("id")]})
+
+
+@api_view
+@require_http_methods(["GET"])
+def applications(request):
+    rows = applications_visible_to(request.user).select_related("case__current_step").order_by("-id")
+    return ok({"results": [_application(a) for a in rows[:PAGE_SIZE]]})
+
+
+@api_view
+@require_http_methods(["GET"])
+def application(request, pk):
+    return ok(_application(application_get_for(request.user, pk)))
+
+
+@api_view
+@require_http_methods(["GET", "POST"])
+def roster(request, pk):
+    """GET: the roster, PAGE_SIZE rows a page (?page=N). POST: a roster file (multipart field `file`, or the
+    xlsx as the raw body); ?only_valid_rows=1 imports the valid rows. Large files continue in the worker."""
+    app = application_get_for(request.user, pk)
+    if request.method == "GET":
+        page = Paginator(roster_page(app), PAGE_SIZE).get_page(request.GET.get("page"))
+        return ok(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": [
+                    {
+                        "row": e.row_number,
+                        "name": e.name,
+                        "id_number": e.id_number,
+                        "mobile": e.mobile,
+                        "sex": e.sex,
+                        "birth_date": e.birth_date.isoformat(),
+                        "shares": e.shares,
+                    }
+                    for e in page
+                ],
+            }
+        )
+    upload = request.FILES.get("file")
+    if upload is None and request.body:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile(request.headers.get("X-Filename", "roster.xlsx"), request.body)
+    try:
+        job = roster_import_start(
+            actor=request.user,
+            application=app,
+            upload=upload,
+            only_valid_rows=request.GET.get("only_valid_rows") in ("1", "true"),
+        )
+    except RosterFileError as exc:
+        return error(400, "bad_file", str(exc))
+    if job.total_rows <= settings.ROSTER_SYNC_ROWS:
+        job = roster_import_run(import_id=job.pk)
+    return ok(_import(job), status=201 if job.status == RosterImport.Status.SUCCEEDED else 202)
+
+
+@api_view
+@require_http_methods(["GET"])
+def roster_import(request, pk, job_pk):
+    app = application_get_for(request.user, pk)
+    return ok(_import(get_object_or_404(RosterImport, pk=job_pk, application=app)))
+
+
+@api_view
+@require_http_methods(["GET"])
+def claims(request):
+    rows = (
+        claims_visible_to(request.user)
+        .select_related("member", "case__current_step", "disease")
+        .order_by("-id")
+    )
+    return ok(
+        {
+            "results": [
+                {
+                    "id": c.pk,
+                    "unit_id": c.unit_id,
+                    "kind": c.kind,
+                    "member_name": c.member.name,
+                    "plan": c.plan_choice,
+                    "event_date": c.event_date.isoformat(),
+                    "disease": c.disease.name if c.disease else None,
+                    "status": c.case.status,
+                    "status_label": c.case.status_label,
+                    "suggested_amount": str(c.suggested_amount),
+                    "approved_amount": None if c.approved_amount is None else str(c.approved_amount),
+                }
+                for c in rows[:PAGE_SIZE]
+            ]
+        }
+    )
+
+
+def openapi(request):
+    return ok(OPENAPI)
+
+
+# --- token management for agents (web pages) ----------------------------------------------------------
+
+
+@login_required
+def tokens(request):
+    """接口令牌: an agent creates a token for their HR system; it is shown once."""
+    if not request.user.is_agent:
+        raise PermissionDenied
+    new_key = request.session.pop("new_api_key", None)
+    rows = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(request, "api/tokens.html", {"tokens": rows, "new_key": new_key, "page_title": "接口令牌"})
+
+
+@login_required
+@require_POST
+def token_create(request):
+    if not request.user.is_agent:
+        raise PermissionDenied
+    name = (request.POST.get("name") or "").strip() or "人事系统"
+    _token, key = ApiToken.issue(user=request.user, name=name)
+    request.session["new_api_key"] = key
+    messages.success(request, "令牌已生成，请立即复制保存：离开本页后将无法再次查看")
+    return redirect("api:tokens")
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    messages.success(request, f"令牌“{token.name}”已停用")
+    return redirect("api:tokens")
