@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, N
 from plans.models import Disease, Plan
 from review.engine import case_transition
 from review.models import Action, Case, Status
+from tests.concurrency import run_at_once, skip_unless_postgresql
 
 DAY = datetime.timedelta(days=1)
 NOT_COVERED = "该身份证号在您的单位没有参保记录，请核对会员身份证号"
@@ -384,17 +385,9 @@ def test_when_the_rule_is_bypassed_the_constraint_still_refuses_and_nothing_is_l
     assert Case.objects.filter(kind="claim").count() == 1
 
 
-def skip_unless_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, so two claim_create "
-            "transactions can never be inside the double-payment check at the same time"
-        )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_agents_saving_the_same_event_at_once_exactly_one_succeeds(factory, monkeypatch):
-    skip_unless_postgresql()
+    skip_unless_postgresql("two transactions can never be inside the double-payment check at the same time")
     unit = factory.approved_unit(org="市南区")
     member = factory.covered_member(unit, name="李梅")
     # Hold both transactions after the eligibility check (both saw no other claim) until both got there.
@@ -408,24 +401,7 @@ def test_two_agents_saving_the_same_event_at_once_exactly_one_succeeds(factory, 
         return result
 
     monkeypatch.setattr(services, "check_eligibility", check_then_wait)
-    start = threading.Barrier(2, timeout=20)
-    results = [None, None]
-
-    def run(index):
-        try:
-            start.wait()
-            results[index] = factory.claim(unit, member, hospital=f"医院{index}")
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+    results = run_at_once(*[lambda i=i: factory.claim(unit, member, hospital=f"医院{i}") for i in range(2)])
 
     winners = [r for r in results if isinstance(r, Claim)]
     losers = [r for r in results if isinstance(r, Exception)]
@@ -649,28 +625,12 @@ def test_the_payout_screen_records_once_and_refuses_the_second_post(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_payouts_recorded_at_once_pay_once(factory):
-    skip_unless_postgresql()
+    skip_unless_postgresql("two transactions can never be inside the double-payment check at the same time")
     unit = factory.approved_unit(org="市南区")
     claim = factory.claim(unit, factory.covered_member(unit))
     claim = approved(factory, claim, factory.district_reviewer("市南区"), factory.city_reviewer())
     cashiers = [factory.finance(), factory.finance()]
-    start = threading.Barrier(2, timeout=20)
-    results = [None, None]
-
-    def run(index):
-        try:
-            start.wait()
-            results[index] = pay(claim, cashiers[index], f"BANK{index}")
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(*[lambda i=i: pay(claim, cashiers[i], f"BANK{i}") for i in range(2)])
 
     assert sum(isinstance(r, Payout) for r in results) == 1, results
     (loser,) = [r for r in results if isinstance(r, Exception)]

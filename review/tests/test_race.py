@@ -4,44 +4,13 @@ import re
 import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from core.errors import ConcurrentChange, NotAllowed
 from review import engine
 from review.engine import case_transition
 from review.models import Action, Case, Status, Transition
-
-
-def skip_unless_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, so two transactions "
-            "can never be inside case_transition at the same time"
-        )
-
-
-def run_at_once(*calls):
-    """Run each call in its own thread (hence its own database connection); return result or error."""
-    start = threading.Barrier(len(calls), timeout=20)
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a reviewer's transaction never finished"
-    return results
+from tests.concurrency import run_at_once, skip_unless_postgresql
 
 
 def approve(case, reviewer):
@@ -50,7 +19,7 @@ def approve(case, reviewer):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_district_reviewers_approving_at_once_exactly_one_wins(factory):
-    skip_unless_postgresql()
+    skip_unless_postgresql("two transactions can never be inside case_transition at the same time")
     case = factory.submitted_unit(org="市南区").registration_case
     first, second = factory.district_reviewer("市南区"), factory.district_reviewer("市南区")
 
@@ -91,7 +60,7 @@ def both_read_before_either_writes(monkeypatch):
 def test_when_both_have_read_the_same_version_the_second_writer_gets_concurrent_change(
     factory, both_read_before_either_writes, org
 ):
-    skip_unless_postgresql()
+    skip_unless_postgresql("two transactions can never be inside case_transition at the same time")
     unit = factory.submitted_unit(org=org)
     case = unit.registration_case
     if org == "市直企业":
@@ -116,7 +85,7 @@ def test_when_both_have_read_the_same_version_the_second_writer_gets_concurrent_
 def test_an_approval_and_a_return_at_once_leave_one_consistent_outcome(
     factory, both_read_before_either_writes
 ):
-    skip_unless_postgresql()
+    skip_unless_postgresql("two transactions can never be inside case_transition at the same time")
     case = factory.submitted_unit(org="市南区").registration_case
     first, second = factory.district_reviewer("市南区"), factory.district_reviewer("市南区")
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Status, StepActor, Transition
 from review.selectors import review_queue_for
 from review.services import case_create, material_remove, material_upload
+from tests.concurrency import run_at_once, skip_unless_postgresql
 from units import services
 from units.models import BASIC_FIELDS, Unit, UnitChange
 from units.selectors import unit_change_history, units_visible_to
@@ -574,36 +575,6 @@ def test_a_reviewer_approving_a_stale_version_cannot_apply_an_edit_it_has_not_se
     assert unit.address == "青岛市市南区测试路1号"
 
 
-def skip_unless_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL): SQLite serialises writers, so the approval and the "
-            "second edit can never run at the same time; the sequential tests above cover SQLite"
-        )
-
-
-def run_at_once(*calls):
-    start = threading.Barrier(len(calls), timeout=20)
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
-    return results
-
-
 def _assert_one_consistent_outcome(unit, change, results):
     approval, second = results
     assert isinstance(approval, Case), repr(approval)
@@ -625,7 +596,9 @@ def _assert_one_consistent_outcome(unit, change, results):
 
 @pytest.mark.django_db(transaction=True)
 def test_race_approval_and_a_second_edit_at_once(factory):
-    skip_unless_postgresql()
+    skip_unless_postgresql(
+        "the approval and the second edit can never run at the same time; the sequential tests cover SQLite"
+    )
     unit = factory.approved_unit()
     city = factory.city_reviewer()
     change = save(unit, address=NEW_ADDRESS)
@@ -642,7 +615,9 @@ def test_race_approval_and_a_second_edit_at_once(factory):
 @pytest.mark.django_db(transaction=True)
 def test_race_the_edit_holds_the_unit_while_the_approval_starts(factory, monkeypatch):
     """The second edit has locked the unit row when the approval starts: no deadlock, one clear outcome."""
-    skip_unless_postgresql()
+    skip_unless_postgresql(
+        "the approval and the second edit can never run at the same time; the sequential tests cover SQLite"
+    )
     unit = factory.approved_unit()
     city = factory.city_reviewer()
     change = save(unit, address=NEW_ADDRESS)
