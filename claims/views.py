@@ -17,7 +17,7 @@ from core.validators import normalize_code
 from review.engine import steps_ahead
 from review.models import Action, Status
 from review.registry import business_type_for
-from review.selectors import active_materials
+from review.selectors import materials_context
 from review.web import agent_case_actions, agent_transition
 
 
@@ -148,17 +148,13 @@ def claim_detail(request, pk):
     business = business_type_for(case.kind)
     editable = case.is_editable
     context = {
+        **materials_context(request.user, case),
         "claim": claim,
-        "case": case,
         "lines": list(claim.lines.select_related("plan")),
         "tab": request.GET.get("tab", "info"),
         "saved": request.GET.get("saved") == "1",
         "actions": [a for a in _row_actions(claim) if a["key"] != "view"],
-        "materials": active_materials(case),
-        "slots": business.slots_for(case),
         "required_labels": [s.label for s in business.slots_for(case) if s.required],
-        "missing": business.missing_materials(case) if editable else [],
-        "can_edit_materials": editable,
         "editable": editable,
         "transitions": case.transitions.all(),
         "steps_ahead": steps_ahead(case),

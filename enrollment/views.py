@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
 from enrollment.forms import ApplicationForm, RosterUploadForm
-from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
+from enrollment.models import Application, RosterImport
 from enrollment.periods import age_on, expiry_month_label, twelve_month_period
 from enrollment.roster import RosterFileError
 from enrollment.selectors import (
@@ -37,8 +37,7 @@ from enrollment.services import (
 )
 from review.engine import steps_ahead
 from review.models import Action, Status
-from review.registry import business_type_for
-from review.selectors import active_materials
+from review.selectors import materials_context
 from review.web import agent_case_actions, agent_transition
 from units.selectors import units_visible_to
 
@@ -226,16 +225,12 @@ def application_detail(request, pk):
     previous = _previous_application(application)
     context = {
         **review_context(application),
-        "case": case,
+        **materials_context(request.user, case),
         "tab": request.GET.get("tab", "info"),
         "editable": editable,
         "actions": [a for a in _row_actions(application) if a["key"] != "view"],
         "job": latest_import,
         "upload_form": RosterUploadForm(),
-        "materials": active_materials(case),
-        "slots": SUPPLEMENT_MATERIAL_SLOTS,
-        "missing": business_type_for(case.kind).missing_materials(case) if editable else [],
-        "can_edit_materials": editable,
         "transitions": case.transitions.all(),
         "steps_ahead": steps_ahead(case),
         "previous": previous,

@@ -6,6 +6,8 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from review.models import BusinessKind, Case, Material, Status, StepActor
+from review.registry import business_type_for
+from review.rules import is_case_agent
 
 
 def cases_visible_to(actor) -> QuerySet[Case]:
@@ -88,6 +90,20 @@ def cases_decided_by(actor) -> QuerySet[Case]:
 
 def active_materials(case) -> QuerySet[Material]:
     return case.materials.filter(removed_at__isnull=True).select_related("uploaded_by")
+
+
+def materials_context(actor, case) -> dict:
+    """What the shared materials list and 上传材料 dialog need: the files, the slots, what is still missing
+    and whether ACTOR may 删除/upload (the case's agent while it is editable)."""
+    business = business_type_for(case.kind)
+    editable = is_case_agent(actor, case) and case.is_editable
+    return {
+        "case": case,
+        "materials": active_materials(case),
+        "slots": business.slots_for(case),
+        "missing": business.missing_materials(case) if editable else [],
+        "can_edit_materials": editable,
+    }
 
 
 def material_get_for(actor, pk) -> Material:

@@ -13,12 +13,12 @@ from review.engine import case_transition, steps_ahead
 from review.forms import DecisionForm, MaterialUploadForm, QueueFilterForm
 from review.models import Status
 from review.registry import business_type_for
-from review.rules import is_case_agent
 from review.selectors import (
     active_materials,
     case_get_for,
     cases_decided_by,
     material_get_for,
+    materials_context,
     review_queue_for,
 )
 from review.services import material_remove, material_upload
@@ -154,16 +154,7 @@ def material_remove_view(request, pk):
 
 def _materials_response(request, case, **extra):
     case.refresh_from_db()
-    business = business_type_for(case.kind)
-    context = {
-        "case": case,
-        "materials": active_materials(case),
-        "slots": business.slots_for(case),
-        "missing": business.missing_materials(case),
-        "can_edit_materials": is_case_agent(request.user, case) and case.is_editable,
-        **extra,
-    }
-    return render(request, "review/_upload_result.html", context)
+    return render(request, "review/_upload_result.html", {**materials_context(request.user, case), **extra})
 
 
 @login_required

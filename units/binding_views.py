@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from review.engine import steps_ahead
 from review.models import Action
-from review.selectors import active_materials
+from review.selectors import active_materials, materials_context
 from review.web import agent_case_actions, agent_transition
 from units.documents import binding_form_xlsx
 from units.forms import BindingForm, BindingReasonForm
@@ -123,13 +123,9 @@ def binding_edit(request, pk):
             messages.success(request, "绑定申请已保存")
             return redirect("units:bindings")
     context = {
+        **materials_context(request.user, case),
         "binding": binding,
-        "case": case,
         "form": form,
-        "materials": active_materials(case),
-        "slots": BINDING_MATERIAL_SLOTS,
-        "missing": [],
-        "can_edit_materials": True,
         "page_title": f"编辑绑定申请 · {binding.unit.name}",
     }
     return render(request, "units/binding_edit.html", context)

@@ -14,7 +14,7 @@ from orgs.selectors import org_leaves
 from review.engine import steps_ahead
 from review.models import Status
 from review.registry import business_type_for
-from review.selectors import active_materials
+from review.selectors import active_materials, materials_context
 from units.forms import UnitBasicForm
 from units.models import UNIT_MATERIAL_SLOTS, Unit
 from units.selectors import (
@@ -211,13 +211,7 @@ def unit_edit_materials(request, pk):
             messages.success(request, "单位信息已保存，可以上报")
         return redirect("units:list")
     context = _tab_context(unit, "materials")
-    context.update(
-        case=case,
-        materials=active_materials(case),
-        slots=business.slots_for(case),
-        missing=business.missing_materials(case),
-        can_edit_materials=True,
-    )
+    context.update(materials_context(request.user, case))
     return render(request, "units/unit_form_materials.html", context)
 
 
