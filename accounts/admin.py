@@ -2,23 +2,61 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import User
+from accounts.services import user_deactivate
+from core.masking import mask_id_number
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    """Staff accounts (reviewers, finance, administrators) are created here by the administrator."""
+    """Staff accounts (reviewers, finance, administrators, auditors) are created here by the administrator.
 
-    list_display = ["username", "real_name", "role", "org", "mobile", "is_active"]
+    A password set here is an initial password: the person must change it at the next login. 停用 (is_active
+    off) revokes the account's API tokens. ID numbers are shown masked and are not edited here."""
+
+    list_display = ["username", "real_name", "role", "org", "masked_mobile", "is_active"]
     list_filter = ["role", "org", "is_active"]
-    search_fields = ["username", "real_name", "mobile", "id_number"]
+    search_fields = ["username", "real_name", "=mobile", "=id_number"]
+    readonly_fields = ["masked_id", "realname_verified_at", "password_changed_at"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (
             "角色与实名信息",
-            {"fields": ("role", "org", "real_name", "id_number", "mobile", "realname_verified_at")},
+            {
+                "fields": (
+                    "role",
+                    "org",
+                    "real_name",
+                    "masked_id",
+                    "mobile",
+                    "realname_verified_at",
+                    "password_changed_at",
+                )
+            },
         ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         ("角色", {"fields": ("role", "org", "real_name")}),
     )
+
+    @admin.display(description="身份证号")
+    def masked_id(self, obj):
+        return mask_id_number(obj.id_number or "") or "—"
+
+    @admin.display(description="手机号")
+    def masked_mobile(self, obj):
+        return obj.masked_mobile
+
+    def save_model(self, request, obj, form, change):
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        if not change:
+            obj.password_changed_at = None  # an initial password: changed at the first login
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            user_deactivate(user=obj, actor=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            User.objects.filter(pk=id).update(password_changed_at=None)
+        return response

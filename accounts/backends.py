@@ -1,8 +1,19 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
 from core.validators import normalize_code
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes first in the chain: a locked account + client is refused before the password is checked.
+    Calls without a request (management commands, tests) are not login attempts and are not counted."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class MobileOrIdNumberBackend(ModelBackend):

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from core.validators import mask_id_number, mask_mobile
 
@@ -16,6 +17,7 @@ class User(AbstractUser):
         CITY_REVIEWER = "city_reviewer", "市总审核员"
         FINANCE = "finance", "财务"
         ADMIN = "admin", "管理员"
+        AUDITOR = "auditor", "审计员"
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.AGENT)
     real_name = models.CharField("姓名", max_length=50, blank=True)
@@ -31,6 +33,13 @@ class User(AbstractUser):
         help_text="区县审核员必填：其负责审核的区县",
     )
     realname_verified_at = models.DateTimeField("实名认证时间", null=True, blank=True)
+    password_changed_at = models.DateTimeField(
+        "密码修改时间",
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text="为空表示下次登录须先修改密码（管理员设置的初始密码）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -65,6 +74,18 @@ class User(AbstractUser):
         return self.role in (self.Role.DISTRICT_REVIEWER, self.Role.CITY_REVIEWER)
 
     @property
+    def password_expired(self) -> bool:
+        """Staff passwords expire after PASSWORD_MAX_AGE_DAYS; one set by the administrator at once."""
+        from django.conf import settings
+
+        if self.is_agent:
+            return False
+        if self.password_changed_at is None:
+            return True
+        age = timezone.now() - self.password_changed_at
+        return age.days >= settings.PASSWORD_MAX_AGE_DAYS
+
+    @property
     def sees_everything(self) -> bool:
         """City reviewers, finance and administrators read across all districts."""
         return self.role in (self.Role.CITY_REVIEWER, self.Role.FINANCE, self.Role.ADMIN)
@@ -83,10 +104,15 @@ class SmsCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "短信验证码"
-        indexes = [models.Index(fields=["mobile", "purpose", "-created_at"])]
+        indexes = [
+            models.Index(fields=["mobile", "purpose", "-created_at"]),
+            models.Index(fields=["client_ip", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.mobile} {self.created_at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField("停用原因", max_length=50, blank=True)
+    expires_at = models.DateTimeField("有效期至", null=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"
@@ -27,8 +29,12 @@ class ApiToken(models.Model):
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
-    @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
-        key = "mat_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name[:50], key_hash=cls.hash(key), prefix=key[:8])
-        return token, key
+    @staticmethod
+    def new_key() -> str:
+        return "mat_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()

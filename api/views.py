@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.auth import api_view, error, ok
 from api.models import ApiToken
 from api.openapi import OPENAPI
+from api.services import api_token_create, api_token_revoke
 from claims.selectors import claims_visible_to
+from core.audit import audit_read
+from core.errors import DomainError
+from core.masking import mask_id_number, mask_mobile
 from enrollment.models import RosterImport
 from enrollment.roster import RosterFileError
 from enrollment.selectors import application_get_for, applications_visible_to, roster_page
@@ -111,6 +114,12 @@ def roster(request, pk):
     app = application_get_for(request.user, pk)
     if request.method == "GET":
         page = Paginator(roster_page(app), PAGE_SIZE).get_page(request.GET.get("page"))
+        audit_read(
+            actor=request.user,
+            verb="api_read",
+            obj=app,
+            details={"what": "参保职工名单", "page": page.number, "rows": len(page.object_list)},
+        )
         return ok(
             {
                 "count": page.paginator.count,
@@ -120,8 +129,8 @@ def roster(request, pk):
                     {
                         "row": e.row_number,
                         "name": e.name,
-                        "id_number": e.id_number,
-                        "mobile": e.mobile,
+                        "id_number": mask_id_number(e.id_number),
+                        "mobile": mask_mobile(e.mobile),
                         "sex": e.sex,
                         "birth_date": e.birth_date.isoformat(),
                         "shares": e.shares,
@@ -159,10 +168,14 @@ def roster_import(request, pk, job_pk):
 @api_view
 @require_http_methods(["GET"])
 def claims(request):
-    rows = (
-        claims_visible_to(request.user)
-        .select_related("member", "case__current_step", "disease")
-        .order_by("-id")
+    rows = claims_visible_to(request.user).select_related("member", "case__current_step").order_by("-id")
+    rows = list(rows[:PAGE_SIZE])
+    audit_read(
+        actor=request.user,
+        verb="api_read",
+        object_type="claims.claim",
+        object_repr="保障金申请列表",
+        details={"what": "保障金申请", "rows": len(rows)},
     )
     return ok(
         {
@@ -172,6 +185,7 @@ def claims(request):
                     "unit_id": c.unit_id,
                     "kind": c.kind,
                     "member_name": c.member.name,
+                    "member_id_number": mask_id_number(c.member.id_number),
                     "plan": c.plan_choice,
                     "event_date": c.event_date.isoformat(),
                     "disease": c.disease.name if c.disease else None,
@@ -180,7 +194,7 @@ def claims(request):
                     "suggested_amount": str(c.suggested_amount),
                     "approved_amount": None if c.approved_amount is None else str(c.approved_amount),
                 }
-                for c in rows[:PAGE_SIZE]
+                for c in rows
             ]
         }
     )
@@ -200,7 +214,13 @@ def tokens(request):
         raise PermissionDenied
     new_key = request.session.pop("new_api_key", None)
     rows = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-    return render(request, "api/tokens.html", {"tokens": rows, "new_key": new_key, "page_title": "接口令牌"})
+    context = {
+        "tokens": rows,
+        "new_key": new_key,
+        "page_title": "接口令牌",
+        "token_days": settings.API_TOKEN_DAYS,
+    }
+    return render(request, "api/tokens.html", context)
 
 
 @login_required
@@ -208,8 +228,11 @@ def tokens(request):
 def token_create(request):
     if not request.user.is_agent:
         raise PermissionDenied
-    name = (request.POST.get("name") or "").strip() or "人事系统"
-    _token, key = ApiToken.issue(user=request.user, name=name)
+    try:
+        _token, key = api_token_create(actor=request.user, name=request.POST.get("name") or "")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("api:tokens")
     request.session["new_api_key"] = key
     messages.success(request, "令牌已生成，请立即复制保存：离开本页后将无法再次查看")
     return redirect("api:tokens")
@@ -219,6 +242,6 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"令牌“{token.name}”已停用")
     return redirect("api:tokens")

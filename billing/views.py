@@ -18,6 +18,7 @@ from billing.services import payment_confirm
 from claims.models import Claim
 from claims.selectors import payouts_awaiting
 from claims.services import claim_payout_record
+from core.audit import audit_read
 from core.errors import DomainError
 
 
@@ -71,6 +72,7 @@ def confirm(request, pk):
 def notice_pdf(request, application_pk):
     """【缴费通知单】 PDF for the unit's agent, reviewers and finance."""
     notice = notice_for_application(request.user, application_pk)
+    audit_read(actor=request.user, verb="notice_pdf", obj=notice)
     response = HttpResponse(payment_notice_pdf(notice), content_type="application/pdf")
     filename = quote(f"缴费通知单-{notice.number}.pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"

@@ -31,9 +31,13 @@ class ClaimForm(forms.Form):
     payee_bank = forms.CharField(label="开户银行", max_length=100)
     payee_account = forms.CharField(label="银行账号", max_length=40)
 
-    def __init__(self, *args, kind=Claim.Kind.ILLNESS, **kwargs):
+    def __init__(self, *args, kind=Claim.Kind.ILLNESS, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if editing:
+            # The member is fixed once saved; the account is shown masked and kept unless retyped.
+            self.fields["id_number"].required = False
+            self.fields["payee_account"].required = False
         if kind == Claim.Kind.ACCIDENT:
             self.fields["plan_choice"].choices = [(Claim.PlanChoice.YW, "意外伤害")]
             self.fields["event_date"].label = "出险时间"

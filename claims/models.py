@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.db import models
 
+from core.fields import EncryptedJSONField, EncryptedTextField
 from review.registry import MaterialSlot
 
 
 class Claim(models.Model):
-    """保障金申请 — a benefit claim for a covered member (manual §3): 重疾女工 or 意外伤害."""
+    """保障金申请 — a benefit claim for a covered member (manual §3): 重疾女工 or 意外伤害.
+
+    The diagnosis (which listed disease), the accident description, the eligibility results (they name the
+    disease) and the payee's bank account are encrypted in the database (core.fields, SECURITY.md).
+    """
 
     class Kind(models.TextChoices):
         ILLNESS = "illness", "重疾女工保障金申请"
@@ -32,26 +37,20 @@ class Claim(models.Model):
     kind = models.CharField("申请类型", max_length=20, choices=Kind.choices)
     plan_choice = models.CharField("保障计划", max_length=10, choices=PlanChoice.choices)
     event_date = models.DateField("诊断/出险时间")
-    disease = models.ForeignKey(
-        "plans.Disease",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="疾病名称",
-    )
+    # The id of the plans.Disease, encrypted: a foreign key in clear would be the diagnosis in clear.
+    disease_ref = EncryptedTextField("疾病名称", blank=True, default="", editable=False)
     hospital = models.CharField("医院名称", max_length=100)
-    accident_description = models.TextField("意外情况", blank=True)
+    accident_description = EncryptedTextField("意外情况", blank=True)
     injury = models.CharField("伤情", max_length=20, choices=Injury.choices, blank=True)
     disability_grade = models.PositiveSmallIntegerField("伤残等级", null=True, blank=True)
     payee_name = models.CharField("收款人", max_length=50)
     payee_bank = models.CharField("开户银行", max_length=100)
-    payee_account = models.CharField("银行账号", max_length=40)
+    payee_account = EncryptedTextField("银行账号")
     suggested_amount = models.DecimalField("建议给付金额（元）", max_digits=12, decimal_places=2, default=0)
     approved_amount = models.DecimalField(
         "核定给付金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
     )
-    eligibility = models.JSONField("资格审核结果", default=list, blank=True)
+    eligibility = EncryptedJSONField("资格审核结果", default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -68,6 +67,28 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.get_plan_choice_display()} {self.event_date}"
+
+    @property
+    def disease(self):
+        """疾病名称 — the plans.Disease behind disease_ref (None for accident claims)."""
+        from plans.models import Disease
+
+        if not self.disease_ref:
+            return None
+        cached = self.__dict__.get("_disease")
+        if cached is None or str(cached.pk) != self.disease_ref:
+            cached = Disease.objects.select_related("plan").filter(pk=int(self.disease_ref)).first()
+            self.__dict__["_disease"] = cached
+        return cached
+
+    @disease.setter
+    def disease(self, value):
+        self.disease_ref = str(value.pk) if value is not None else ""
+        self.__dict__["_disease"] = value
+
+    @property
+    def disease_id(self):
+        return int(self.disease_ref) if self.disease_ref else None
 
 
 class ClaimLine(models.Model):

@@ -17,7 +17,7 @@ def claims_visible_to(actor) -> QuerySet[Claim]:
 
 
 def claim_list_for(actor, *, kind: str = "", status: str = "", query: str = "") -> QuerySet[Claim]:
-    claims = claims_visible_to(actor).select_related("unit", "member", "case__current_step", "disease")
+    claims = claims_visible_to(actor).select_related("unit", "member", "case__current_step")
     if kind:
         claims = claims.filter(kind=kind)
     if status:
@@ -30,7 +30,7 @@ def claim_list_for(actor, *, kind: str = "", status: str = "", query: str = "") 
 def claim_get_for(actor, pk) -> Claim:
     return get_object_or_404(
         claims_visible_to(actor).select_related(
-            "unit__parent_org", "member", "case__current_step", "case__workflow", "disease"
+            "unit__parent_org", "member", "case__current_step", "case__workflow"
         ),
         pk=pk,
     )

@@ -12,7 +12,9 @@ from claims.forms import ClaimForm
 from claims.models import Claim
 from claims.selectors import claim_get_for, claim_list_for, member_in_agent_units
 from claims.services import claim_create, claim_update, recheck
+from core.audit import audit_read
 from core.errors import DomainError
+from core.masking import mask_bank_account
 from core.validators import normalize_code
 from review.engine import steps_ahead
 from review.models import Action, Status
@@ -114,7 +116,6 @@ def claim_edit(request, pk):
         messages.error(request, f"当前状态为“{claim.case.status_label}”，不能编辑")
         return redirect("claims:detail", pk=claim.pk)
     initial = {
-        "id_number": claim.member.id_number,
         "plan_choice": claim.plan_choice,
         "event_date": claim.event_date,
         "disease": claim.disease_id,
@@ -124,18 +125,27 @@ def claim_edit(request, pk):
         "disability_grade": claim.disability_grade,
         "payee_name": claim.payee_name,
         "payee_bank": claim.payee_bank,
-        "payee_account": claim.payee_account,
     }
-    form = ClaimForm(request.POST or None, kind=claim.kind, initial=initial)
+    form = ClaimForm(request.POST or None, kind=claim.kind, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
+        data = {
+            **form.cleaned_data,
+            "payee_account": form.cleaned_data["payee_account"] or claim.payee_account,
+        }
         try:
-            claim_update(actor=request.user, claim=claim, **_form_kwargs(form.cleaned_data))
+            claim_update(actor=request.user, claim=claim, **_form_kwargs(data))
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, "申请已保存，请补充材料后上报")
             return redirect(reverse("claims:detail", args=[claim.pk]) + "?tab=materials")
-    context = {"form": form, "kind": claim.kind, "claim": claim, "page_title": "编辑保障金申请"}
+    context = {
+        "form": form,
+        "kind": claim.kind,
+        "claim": claim,
+        "masked_account": mask_bank_account(claim.payee_account),
+        "page_title": "编辑保障金申请",
+    }
     return render(request, "claims/claim_form.html", context)
 
 
@@ -144,6 +154,7 @@ def claim_detail(request, pk):
     claim = claim_get_for(request.user, pk)
     if not request.user.is_agent:
         return redirect("review:case", pk=claim.case_id)
+    audit_read(actor=request.user, verb="claim_view", obj=claim, details={"what": "保障金申请（含诊断）"})
     case = claim.case
     business = business_type_for(case.kind)
     editable = case.is_editable
@@ -188,6 +199,15 @@ def member_panel(request):
     _agent_only(request)
     id_number = normalize_code(request.GET.get("id_number", ""))
     member, coverages = member_in_agent_units(request.user, id_number) if len(id_number) == 18 else (None, [])
+    if len(id_number) == 18:
+        audit_read(
+            actor=request.user,
+            verb="member_lookup",
+            obj=member,
+            object_type="enrollment.member",
+            object_repr=member.name if member else id_number,
+            details={"id_number": id_number, "found": member is not None, "what": "保障金申请"},
+        )
     return render(
         request,
         "claims/_member_panel.html",

@@ -4,6 +4,7 @@ Nothing configured → SQLite (WAL) in ./var, files in ./var/media, the database
 console, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -32,7 +33,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG els
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.AuditedAdminConfig",  # django.contrib.admin whose every edit writes the audit trail
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "core",
     "accounts",
     "orgs",
@@ -55,20 +58,27 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,14 +128,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # django-axes: refuses a locked account + client before anything else
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.MobileOrIdNumberBackend",
 ]
+# Applied whenever a person sets or changes a password (registration, 修改密码, /admin/). See SECURITY.md.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordPolicyValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+]
+# Argon2id first; PBKDF2 hashes of older accounts are upgraded at their next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -225,3 +242,71 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Accounts, sessions, audit and personal data (等保 2.0 level 2 / OWASP ASVS L2 — see SECURITY.md).
+# Login lockout (django-axes): an account + client is locked after AXES_FAILURE_LIMIT failures for
+# LOCKOUT_MINUTES; the administrator unlocks it under 系统管理 → 登录锁定. API bearer-token failures count
+# per client in the same way.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_FAILURES", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
+AXES_USERNAME_CALLABLE = "accounts.lockout.canonical_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # the 登录锁定 screen replaces axes' own admin pages
+AXES_VERBOSE = False
+# Behind a reverse proxy set TRUSTED_PROXY_COUNT to the number of proxies that append X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
+# Passwords of staff (everyone but agents) expire; the next login must change them first.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
+
+# Sessions end after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after login.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# SMS codes: besides one per number per SMS_RESEND_SECONDS, at most these many an hour.
+SMS_PER_NUMBER_PER_HOUR = int(os.environ.get("SMS_PER_NUMBER_PER_HOUR", 5))
+SMS_PER_CLIENT_PER_HOUR = int(os.environ.get("SMS_PER_CLIENT_PER_HOUR", 10))
+SMS_GLOBAL_PER_HOUR = int(os.environ.get("SMS_GLOBAL_PER_HOUR", 1000))
+
+# API tokens expire after API_TOKEN_DAYS; a password change or deactivation revokes them.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", 90))
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
+# Encryption at rest of bank accounts, diagnoses, accident descriptions and uploaded files (Fernet).
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first encrypts, all decrypt (rotation: put a new
+# key first, run `manage.py rotate_encryption_keys`, then drop the old one). Without it a development key
+# is derived from the development SECRET_KEY; production refuses to start without it.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
+
+# The audit trail (操作日志) is kept AUDIT_RETENTION_DAYS (at least 183: 网络安全法 Art. 21 asks for six
+# months); `manage.py audit_prune` removes older rows.
+AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("AUDIT_RETENTION_DAYS", 365)))
+
+# Settings production must set: the process refuses to start when DEBUG is off and one is missing.
+PRODUCTION_REQUIRED_SETTINGS = ["FIELD_ENCRYPTION_KEYS"]
+if not DEBUG:
+    missing = [name for name in PRODUCTION_REQUIRED_SETTINGS if not globals().get(name)]
+    if missing:
+        raise RuntimeError("Production settings missing: " + ", ".join(missing) + " (see SECURITY.md)")

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
+    default = True
     name = "core"
     verbose_name = "公共"
+
+
+class AuditedAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the site whose every edit writes the audit trail (core.admin_site)."""
+
+    default = False
+    default_site = "core.admin_site.AuditedAdminSite"

@@ -53,7 +53,7 @@ def navigation(request):
                 "items": _items([("待审核业务", "review:queue"), ("已处理业务", "review:decided")]),
             }
         )
-    if not user.is_agent:
+    if not user.is_agent and user.role != user.Role.AUDITOR:
         entries = [("单位查询", "units:directory")]
         if user.role in (user.Role.FINANCE, user.Role.CITY_REVIEWER, user.Role.ADMIN):
             entries.append(("开票信息查询", "units:invoice_all"))
@@ -70,10 +70,13 @@ def navigation(request):
                         ("保障计划与费率", "/admin/plans/plan/"),
                         ("用户与角色", "/admin/accounts/user/"),
                         ("审核流程", "/admin/review/workflow/"),
+                        ("登录锁定", "audit:lockouts"),
                     ]
                 ),
             }
         )
+    if user.role in (user.Role.ADMIN, user.Role.AUDITOR):
+        sections.append({"title": "安全审计", "items": _items([("操作日志", "audit:log")])})
     personal = [("消息通知", "notifications:list"), ("修改密码", "accounts:password_change")]
     if user.is_agent:
         personal.append(("接口令牌", "api:tokens"))

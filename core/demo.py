@@ -1,7 +1,7 @@
 """Demo data for `make run` (python manage.py seed_demo). Idempotent: running it twice changes nothing.
 
 Accounts (password Demo@2026): agents 13800000001 张三 (one approved unit) and 13800000002 李四 (none);
-district reviewer shinan (市南区); city reviewer city; finance finance; administrator admin.
+district reviewer shinan (市南区); city reviewer city; finance finance; administrator admin; auditor auditor.
 """
 
 from django.core.files.base import ContentFile
@@ -72,7 +72,10 @@ def _user(username, *, role, real_name, org=None, mobile=None, id_number=None, s
         is_superuser=superuser,
         realname_verified_at=timezone.now() if role == User.Role.AGENT else None,
     )
+    # Set directly, not through the password policy (Demo@2026 is 9 characters); the password-change date
+    # is today, so demo staff are not sent to 修改密码 at their first login (the expiry still applies).
     user.set_password(DEMO_PASSWORD)
+    user.password_changed_at = timezone.now()
     user.save()
     return user
 
@@ -159,6 +162,7 @@ def seed_demo() -> dict:
     city = _user("city", role=User.Role.CITY_REVIEWER, real_name="市总审核员")
     finance_user = _user("finance", role=User.Role.FINANCE, real_name="财务")
     _user("admin", role=User.Role.ADMIN, real_name="系统管理员", superuser=True)
+    _user("auditor", role=User.Role.AUDITOR, real_name="审计员")
 
     if not Unit.objects.filter(name=DEMO_UNIT_NAME).exists():
         unit = unit_register(

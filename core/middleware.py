@@ -27,3 +27,47 @@ class DomainErrorMiddleware:
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = "/"
         return redirect(back)
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front the address they saw
+    (the N-th entry from the right of X-Forwarded-For; entries further left are the client's to forge)."""
+    from django.conf import settings
+
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+
+
+class AuditContextMiddleware:
+    """Makes the client address available to core.audit.audit_log for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core.audit import current_ip
+
+        token = current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response of the application (pages, downloads, API): nothing a
+    signed-in person saw stays in a browser or proxy cache. Static files are served before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        response["Pragma"] = "no-cache"
+        return response

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.storage import private_storage  # encrypted at rest
 from core.uploads import PrivateUploadTo
 from review.registry import MaterialSlot
 
@@ -129,7 +130,7 @@ class RosterImport(models.Model):
         FAILED = "failed", "导入失败"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="imports")
-    file = models.FileField(upload_to=PrivateUploadTo("rosters"), max_length=200)
+    file = models.FileField(upload_to=PrivateUploadTo("rosters"), storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     only_valid_rows = models.BooleanField("只导入正确的行", default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)

@@ -114,7 +114,10 @@ def open_roster_conflicts(application, id_numbers: list[str], plans_by_code: dic
 
 
 def member_lookup(actor, id_number: str):
-    """(member, coverages) for an ID number — agents see coverage in their own units only."""
+    """(member, coverages) for an ID number — agents see coverage in their own units only; the auditor
+    reads the audit trail, not members."""
+    if actor.role == actor.Role.AUDITOR:
+        return None, []
     member = Member.objects.filter(id_number=id_number).first()
     if member is None:
         return None, []

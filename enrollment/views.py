@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.audit import audit_read
 from core.errors import DomainError
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
@@ -381,6 +382,9 @@ def import_errors(request, pk, job_pk):
     """【下载错误清单】 — every row error of an import as xlsx."""
     application = application_get_for(request.user, pk)
     job = get_object_or_404(RosterImport, pk=job_pk, application=application)
+    audit_read(
+        actor=request.user, verb="roster_errors_export", obj=application, details={"rows": job.error_count}
+    )
     return _download(roster_errors_xlsx(job.errors), f"名单错误清单-{job.pk}.xlsx")
 
 
@@ -442,6 +446,14 @@ def member_search(request):
     member, coverages = (None, [])
     if query:
         member, coverages = member_lookup(request.user, query)
+        audit_read(
+            actor=request.user,
+            verb="member_lookup",
+            obj=member,
+            object_type="enrollment.member",
+            object_repr=member.name if member else query,
+            details={"id_number": query, "found": member is not None},
+        )
     return render(
         request,
         "enrollment/member_search.html",

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.audit import audit_read
 from reports.selectors import report_for
 
 COLUMNS = [
@@ -26,7 +27,7 @@ COLUMNS = [
 
 
 def _staff_only(request):
-    if request.user.is_agent:
+    if request.user.is_agent or request.user.role == request.user.Role.AUDITOR:
         raise PermissionDenied
 
 
@@ -59,6 +60,9 @@ def report_xlsx(request):
     _staff_only(request)
     year, start, end, today = _period(request)
     data = report_for(request.user, start=start, end=end, today=today)
+    audit_read(
+        actor=request.user, verb="report_export", object_type="reports", object_repr=f"统计报表 {year}"
+    )
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})

@@ -8,6 +8,7 @@ Only review.engine assigns Case.status.
 from django.conf import settings
 from django.db import models
 
+from core.storage import private_storage  # encrypted at rest
 from core.uploads import PrivateUploadTo
 
 
@@ -188,7 +189,7 @@ class Material(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
     slot = models.CharField("材料类型", max_length=40)
-    file = models.FileField(upload_to=PrivateUploadTo("materials"), max_length=200)
+    file = models.FileField(upload_to=PrivateUploadTo("materials"), storage=private_storage, max_length=200)
     original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.audit import audit_read
 from core.errors import DomainError
 from review.engine import case_transition, steps_ahead
 from review.forms import DecisionForm, MaterialUploadForm, QueueFilterForm
-from review.models import Status
+from review.models import BusinessKind, Status
 from review.registry import business_type_for
 from review.selectors import (
     active_materials,
@@ -71,6 +72,8 @@ def case_detail(request, pk):
     if request.user.is_agent:
         return redirect(business_type_for(case.kind).agent_url(case))
     business = business_type_for(case.kind)
+    if case.kind == BusinessKind.CLAIM:
+        audit_read(actor=request.user, verb="claim_view", obj=case, details={"what": "保障金申请（含诊断）"})
     can_decide = rules.has_perm("review.decide_case", request.user, case) and case.status == Status.IN_REVIEW
     context = {
         "case": case,
@@ -171,6 +174,12 @@ def material_preview(request, pk):
 def material_file(request, pk):
     """The bytes, only for users who may see the case; never from a public URL."""
     material = material_get_for(request.user, pk)
+    audit_read(
+        actor=request.user,
+        verb="material_view",
+        obj=material.case,
+        details={"slot": material.slot, "file": material.original_name},
+    )
     response = FileResponse(
         material.file.open("rb"),
         content_type=material.content_type,

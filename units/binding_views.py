@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.audit import audit_read
 from core.errors import DomainError
 from review.engine import steps_ahead
 from review.models import Action
@@ -58,6 +59,13 @@ def binding_template(request):
     if binding_id.isdigit():
         unit = binding_get_for(request.user, int(binding_id)).unit
     content = binding_form_xlsx(requester=request.user, unit=unit)
+    audit_read(
+        actor=request.user,
+        verb="binding_form_export",
+        obj=unit,
+        object_type="units.unit",
+        object_repr=unit.name if unit else "代办员变更申请表",
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('代办员变更申请表.xlsx')}"
     return response

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core.audit import audit_read
 from core.errors import DomainError
 from units.forms import InvoiceInfoForm
 from units.models import InvoiceInfo
@@ -98,6 +99,9 @@ def invoice_attachment(request, pk):
     info = get_object_or_404(invoice_infos_visible_to(request.user), pk=pk)
     if not info.attachment:
         raise Http404
+    audit_read(
+        actor=request.user, verb="invoice_attachment_view", obj=info, details={"file": info.attachment_name}
+    )
     response = FileResponse(
         info.attachment.open("rb"), content_type=info.attachment_type, filename=info.attachment_name
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.storage import private_storage  # encrypted at rest
 from core.uploads import PrivateUploadTo
 from review.registry import MaterialSlot
 
@@ -220,7 +221,11 @@ class InvoiceInfo(models.Model):
     bank_account = models.CharField("开户行及账号", max_length=200, blank=True)
     email = models.EmailField("接收邮箱", blank=True)
     attachment = models.FileField(
-        "开票说明附件", upload_to=PrivateUploadTo("invoices"), max_length=200, blank=True
+        "开票说明附件",
+        upload_to=PrivateUploadTo("invoices"),
+        storage=private_storage,
+        max_length=200,
+        blank=True,
     )
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=50, blank=True)

@@ -18,6 +18,44 @@ function syncConditional() {
 document.addEventListener("change", syncConditional);
 document.addEventListener("DOMContentLoaded", syncConditional);
 document.body.addEventListener("htmx:afterSwap", syncConditional);
+// Confirmation before a form is sent: data-confirm on the form or on the clicked button (no inline
+// handlers: the Content-Security-Policy allows scripts from this file only).
+document.addEventListener("submit", function (event) {
+  var button = event.submitter;
+  var text = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
+  if (text && !window.confirm(text)) event.preventDefault();
+}, true);
+// A select with data-autosubmit sends its form when changed.
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
+});
+// Widths of progress bars from data-width (a percentage), set through the CSSOM, not a style attribute.
+function applyWidths(root) {
+  root.querySelectorAll("[data-width]").forEach(function (bar) {
+    bar.style.width = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-width")) || 0)) + "%";
+  });
+}
+// A dialog marked data-show-on-load opens with the page (e.g. 申请成功 after 【保存】).
+function showDialogs(root) {
+  root.querySelectorAll(".modal[data-show-on-load]").forEach(function (dialog) {
+    bootstrap.Modal.getOrCreateInstance(dialog).show();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  applyWidths(document);
+  showDialogs(document);
+});
+document.body.addEventListener("htmx:afterSettle", function () {
+  applyWidths(document);
+});
+document.body.addEventListener("htmx:afterSwap", function (event) {
+  // 会员身份证号 lookup: the payee defaults to the member (filled when still empty).
+  if (event.detail.target.id === "member-panel") {
+    var found = event.detail.target.querySelector("[data-member-name]");
+    var payee = document.querySelector("[name=payee_name]");
+    if (found && payee && !payee.value) payee.value = found.getAttribute("data-member-name");
+  }
+});
 // A double click must not send a form twice: once a (non-htmx) form is really submitted, its submit
 // buttons are disabled (after the event, so the clicked button's name/value still goes along).
 document.addEventListener("submit", function (event) {

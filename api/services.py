@@ -1,0 +1,57 @@
+"""接口令牌: creating and revoking API tokens (each writes an audit row)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from api.models import ApiToken
+from core.audit import audit_log, records_refusals
+from core.errors import NotAllowed
+from core.models import AuditLog
+
+
+@records_refusals("api_token_create")
+@transaction.atomic
+def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
+    """A new token for the agent's HR system, valid API_TOKEN_DAYS; the key is returned once, only its
+    hash is stored."""
+    if not actor.is_agent:
+        raise NotAllowed("只有代办员可以生成接口令牌")
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=(name or "").strip()[:50] or "人事系统",
+        key_hash=ApiToken.hash(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    audit_log(
+        actor=actor,
+        verb="api_token_create",
+        obj=token,
+        category=AuditLog.Category.AUTH,
+        changes={"prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+    )
+    return token, key
+
+
+@records_refusals("api_token_revoke", obj="token")
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken, reason: str = "用户停用") -> bool:
+    """停用 (by its owner), or revoked with the owner's password change or deactivation."""
+    if actor.pk != token.user_id and not (actor.is_superuser or actor.role == actor.Role.ADMIN):
+        raise NotAllowed("您无权停用该令牌")
+    updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason[:50]
+    )
+    if updated:
+        audit_log(
+            actor=actor,
+            verb="api_token_revoke",
+            obj=token,
+            category=AuditLog.Category.AUTH,
+            changes={"prefix": token.prefix, "reason": reason},
+        )
+    return bool(updated)
