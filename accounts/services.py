@@ -122,7 +122,7 @@ def agent_register(*, real_name: str, id_number: str, mobile: str, sms_code: str
     if User.objects.filter(mobile=mobile).exists():
         raise DomainError("该手机号已注册过账号，请直接登录", code=ErrorCode.DUPLICATE)
     if User.objects.filter(id_number=id_number).exists():
-        raise DomainError("该身份证号已注册过账号，请直接登录或联系管理员", code=ErrorCode.DUPLICATE)
+        raise DomainError("该身份证号已注册过账号，请直接登录或找回密码", code=ErrorCode.DUPLICATE)
     try:
         with transaction.atomic():
             user.set_password(password)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
-from core.audit import audit_log
+from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
 from review.engine import case_transition
@@ -31,9 +31,16 @@ def payment_notice_issue(*, application, actor) -> PaymentNotice:
             "due_date": today + datetime.timedelta(days=settings.PAYMENT_DUE_DAYS),
         },
     )
+    audit_log(
+        actor=actor,
+        verb="notice_issue",
+        obj=notice,
+        changes={"number": notice.number, "amount": str(notice.amount)},
+    )
     return notice
 
 
+@records_refusals("payment_confirm", obj="notice")
 @transaction.atomic
 def payment_confirm(
     *, actor, notice: PaymentNotice, amount: Decimal, paid_on: datetime.date, bank_reference: str

@@ -18,7 +18,7 @@ class ClaimBusiness(BusinessType):
     decision_template = "claims/_decision_amount.html"
 
     def claim_of(self, case) -> Claim:
-        return Claim.objects.select_related("member", "unit", "disease__plan").get(case=case)
+        return Claim.objects.select_related("member", "unit").get(case=case)
 
     def slots_for(self, case):
         return ILLNESS_SLOTS if self.claim_of(case).kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS
@@ -42,7 +42,9 @@ class ClaimBusiness(BusinessType):
         if action == Action.APPROVE and is_last_step:
             if not str(data.get("approved_amount", "")).strip():
                 raise DomainError("请填写核定给付金额（元）后再通过")
-            claim_set_approved_amount(claim=self.claim_of(case), raw_amount=data.get("approved_amount"))
+            claim_set_approved_amount(
+                claim=self.claim_of(case), raw_amount=data.get("approved_amount"), actor=actor
+            )
 
     def on_rejected(self, case, actor) -> None:
         ClaimLine.objects.filter(claim__case=case).update(is_active=False)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims.eligibility import RuleResult, blocking_failures, covering, evaluate, suggest_amount
 from claims.models import Claim, ClaimLine, Payout
 from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
-from core.audit import audit_log
+from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
 from core.money import yuan
 from core.validators import id_number_is_female, normalize_code
@@ -133,6 +133,7 @@ def _lines_write(claim: Claim, lines: list[dict]) -> None:
         ) from None
 
 
+@records_refusals("claim_create")
 @transaction.atomic
 def claim_create(
     *,
@@ -217,6 +218,7 @@ def claim_create(
     return claim, results
 
 
+@records_refusals("claim_update", obj="claim")
 @transaction.atomic
 def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResult]]:
     """编辑 a claim in 草稿 / 材料待补充: the same checks as at 保存."""
@@ -289,17 +291,30 @@ def recheck(claim: Claim) -> list[RuleResult]:
     return results
 
 
-def claim_set_approved_amount(*, claim: Claim, raw_amount) -> Decimal:
+@records_refusals("claim_approved_amount", obj="claim")
+def claim_set_approved_amount(*, claim: Claim, raw_amount, actor=None) -> Decimal:
+    """The city reviewer's 核定给付金额 (at 通过, inside the engine's transaction), before → after."""
     try:
         amount = yuan(Decimal(str(raw_amount).replace(",", "").strip()))
     except (InvalidOperation, ValueError):
         raise DomainError("请填写核定给付金额（元）") from None
     if amount < 0:
         raise DomainError("核定给付金额不能为负数")
+    before = Claim.objects.filter(pk=claim.pk).values_list("approved_amount", flat=True).first()
     Claim.objects.filter(pk=claim.pk).update(approved_amount=amount)
+    audit_log(
+        actor=actor,
+        verb="claim_approved_amount",
+        obj=claim,
+        changes={
+            "approved_amount": ["" if before is None else str(before), str(amount)],
+            "suggested": str(claim.suggested_amount),
+        },
+    )
     return amount
 
 
+@records_refusals("claim_payout", obj="claim")
 @transaction.atomic
 def claim_payout_record(*, actor, claim: Claim, paid_on: datetime.date, bank_reference: str) -> Payout:
     """Finance records the transfer of the approved amount → 已结案. Never twice for one claim."""

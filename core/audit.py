@@ -68,6 +68,10 @@ VERB_LABELS = {
     "audit_prune": "清理过期日志",
     "api_read": "接口读取个人信息",
     "binding_form_export": "下载绑定申请表",
+    "roster_upload": "上传参保职工名单",
+    "notice_issue": "生成缴费通知单",
+    "user_deactivate": "停用账号",
+    "claim_view": "查看保障金申请",
 }
 
 

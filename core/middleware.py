@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import DomainError
@@ -68,6 +69,6 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response["Cache-Control"] = "no-store, private"
+        patch_cache_control(response, no_store=True, private=True)
         response["Pragma"] = "no-cache"
         return response

@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.audit import audit_log
+from core.audit import audit_log, records_refusals
 from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
+from core.models import AuditLog
 from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterEntry, RosterImport
 from enrollment.periods import fee_per_member, twelve_month_period, whole_months
 from enrollment.roster import PlanColumn, RosterCheck, RosterFileError, check_roster, chunks, read_rows
@@ -104,6 +105,7 @@ def _write_plan_lines(application: Application, plans: dict, *, on: datetime.dat
     application.plan_lines.exclude(pk__in=keep).delete()
 
 
+@records_refusals("application_create", obj="unit")
 @transaction.atomic
 def application_create(
     *, actor, unit: Unit, kind: str, plans: dict, period_start=None, period_end=None, note=""
@@ -151,6 +153,7 @@ def _lock_editable(actor, application: Application) -> Application:
     return application
 
 
+@records_refusals("application_update", obj="application")
 @transaction.atomic
 def application_update(
     *, actor, application: Application, plans: dict, period_start=None, period_end=None, note=""
@@ -217,6 +220,7 @@ def plan_columns(application: Application) -> list[PlanColumn]:
     ]
 
 
+@records_refusals("roster_import", obj="application")
 @transaction.atomic
 def roster_import_start(
     *, actor, application: Application, upload, only_valid_rows: bool = False
@@ -245,6 +249,12 @@ def roster_import_start(
     )
     job.file.save(upload.name or "roster.xlsx", ContentFile(content), save=False)
     job.save()
+    audit_log(
+        actor=actor,
+        verb="roster_upload",
+        obj=application,
+        changes={"file": job.original_name, "rows": job.total_rows, "only_valid_rows": only_valid_rows},
+    )
     if job.total_rows > settings.ROSTER_SYNC_ROWS:
         from enrollment.tasks import import_roster
 
@@ -258,6 +268,7 @@ def _is_stale(job: RosterImport) -> bool:
     return (timezone.now() - beat).total_seconds() > settings.ROSTER_STALE_SECONDS
 
 
+@records_refusals("roster_import_retry", obj="job")
 def roster_import_retry(*, actor, job: RosterImport) -> RosterImport:
     """【重新导入】 an interrupted or failed import from the stored file."""
     with transaction.atomic():
@@ -366,6 +377,16 @@ def roster_import_run(*, import_id: int) -> RosterImport:
 
 
 def _finish(job, status, *, errors=(), over60=0, message="") -> RosterImport:
+    """End an import that imported nothing (rejected or failed) — recorded in the audit trail too."""
+    audit_log(
+        actor=job.created_by,
+        verb="roster_import",
+        obj=job.application,
+        outcome=AuditLog.Outcome.REFUSED
+        if status == RosterImport.Status.REJECTED
+        else AuditLog.Outcome.FAILED,
+        changes={"file": job.original_name, "errors": len(errors), "reason": message},
+    )
     RosterImport.objects.filter(pk=job.pk).update(
         status=status,
         errors=[list(e) for e in errors],

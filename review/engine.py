@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.audit import records_refusals
 from core.errors import ConcurrentChange, DomainError, InvalidTransition, NotAllowed
 from notifications.services import notify_case_transition
 from review.models import Action, Case, Status, StepActor, Transition, WorkflowStep
@@ -88,6 +89,7 @@ def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
     raise InvalidTransition(f"未知操作：{action}")
 
 
+@records_refusals("case_transition", obj="case")
 @transaction.atomic
 def case_transition(
     *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None, data=None

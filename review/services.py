@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_log
+from core.audit import audit_log, records_refusals
 from core.errors import DomainError, InvalidTransition, NotAllowed
 from core.uploads import CONTENT_TYPES, check_material, sha256_of
 from review.models import BusinessKind, Case, Material, Workflow
@@ -26,6 +26,7 @@ def _ensure_editable_by(case: Case, actor) -> None:
         raise InvalidTransition(f"当前状态为“{case.status_label}”，不能修改")
 
 
+@records_refusals("material_upload", obj="case")
 @transaction.atomic
 def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     """【上传材料】: one file into one typed slot of an editable case."""
@@ -53,6 +54,7 @@ def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     return material
 
 
+@records_refusals("material_remove", obj="material")
 @transaction.atomic
 def material_remove(*, material: Material, actor) -> None:
     """删除 a material from an editable case (kept on disk and in the database for the record)."""

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.audit import audit_log, model_diff
+from core.audit import audit_log, model_diff, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition, NotAllowed
 from core.uploads import CONTENT_TYPES, check_material
 from review.engine import case_transition
@@ -79,6 +79,7 @@ def _lock_unit_of(actor, unit: Unit) -> Unit:
 # --- 单位注册 (manual §1.1.1) -------------------------------------------------------------------
 
 
+@records_refusals("unit_register")
 @transaction.atomic
 def unit_register(*, actor, merged_from=(), **fields) -> Unit:
     """【注册单位信息】 → 【保存】 on tab 1: a new unit in 草稿 with its registration case."""
@@ -97,6 +98,7 @@ def unit_register(*, actor, merged_from=(), **fields) -> Unit:
     return unit
 
 
+@records_refusals("unit_update", obj="unit")
 @transaction.atomic
 def unit_update_registration(*, actor, unit: Unit, merged_from=(), **fields) -> Unit:
     """编辑 of a unit whose registration is 草稿 or 退回 (tab 1 【保存】)."""
@@ -133,6 +135,7 @@ def _copy_materials(*, source: Case, target: Case, actor) -> None:
         )
 
 
+@records_refusals("unit_change_save", obj="unit")
 @transaction.atomic
 def unit_change_save(*, actor, unit: Unit, merged_from=(), **fields) -> UnitChange:
     """编辑 of an approved unit → 【保存】: create or update its one pending change (草稿/退回)."""
@@ -199,6 +202,7 @@ def unit_change_material_diff(change: UnitChange, unit: Unit | None = None) -> l
     ]
 
 
+@records_refusals("unit_change_apply", obj="change")
 def unit_change_apply(*, change: UnitChange, actor) -> Unit:
     """Called by the engine when the city approves: apply atomically, keep the before/after record."""
     unit = Unit.objects.select_for_update().select_related("parent_org").get(pk=change.unit_id)
@@ -222,6 +226,7 @@ def unit_change_apply(*, change: UnitChange, actor) -> Unit:
 # --- 上报 / 删除 of whatever the agent is editing ------------------------------------------------
 
 
+@records_refusals("unit_submit", obj="unit")
 def unit_submit(*, actor, unit: Unit, expected_version: int | None = None) -> Case:
     """列表 【上报】: the registration, or the pending change, starts (or restarts) review at step 1."""
     case = unit.editing_case
@@ -230,6 +235,7 @@ def unit_submit(*, actor, unit: Unit, expected_version: int | None = None) -> Ca
     return case_transition(case=case, action=Action.SUBMIT, actor=actor, expected_version=expected_version)
 
 
+@records_refusals("unit_delete", obj="unit")
 def unit_delete(*, actor, unit: Unit) -> Case:
     """列表 【删除】: a never-submitted registration (the unit goes) or a draft change (discarded)."""
     case = unit.editing_case
@@ -241,6 +247,7 @@ def unit_delete(*, actor, unit: Unit) -> Case:
 # --- 单位绑定 (manual §1.2): change of agent ------------------------------------------------------
 
 
+@records_refusals("unit_binding_create", obj="unit")
 @transaction.atomic
 def unit_binding_create(*, actor, unit: Unit, reason: str, upload) -> UnitBinding:
     """【单位绑定】 → pick the unit, upload the stamped form, 【保存】: a binding request in 草稿."""
@@ -278,6 +285,7 @@ def unit_binding_create(*, actor, unit: Unit, reason: str, upload) -> UnitBindin
     return binding
 
 
+@records_refusals("unit_binding_update", obj="binding")
 @transaction.atomic
 def unit_binding_update(*, actor, binding: UnitBinding, reason: str) -> UnitBinding:
     """编辑 a binding request in 草稿/退回: the reason (the form is replaced in the materials list)."""
@@ -293,11 +301,16 @@ def unit_binding_update(*, actor, binding: UnitBinding, reason: str) -> UnitBind
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写变更原因")
+    before = binding.reason
     UnitBinding.objects.filter(pk=binding.pk).update(reason=reason[:500])
     binding.refresh_from_db()
+    audit_log(
+        actor=actor, verb="unit_binding_update", obj=binding, changes={"reason": [before, binding.reason]}
+    )
     return binding
 
 
+@records_refusals("unit_binding_apply", obj="binding")
 def unit_binding_apply(*, binding: UnitBinding, actor) -> Unit:
     """Called by the engine when the city approves: swap the agent in the same transaction."""
     unit = Unit.objects.select_for_update().get(pk=binding.unit_id)
@@ -318,6 +331,7 @@ def unit_binding_apply(*, binding: UnitBinding, actor) -> Unit:
 # --- 开票信息管理 (manual §1.3) ---------------------------------------------------------------------
 
 
+@records_refusals("invoice_info_save", obj="unit")
 @transaction.atomic
 def invoice_info_save(*, actor, unit: Unit, data: dict, attachment=None, instance: InvoiceInfo | None = None):
     """【新增开票信息】/编辑 → 【保存】. One record per unit; the database refuses a second one."""

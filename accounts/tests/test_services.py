@@ -188,13 +188,56 @@ def test_a_second_code_after_sixty_seconds_replaces_the_first(send_code, monkeyp
 
 
 @pytest.mark.django_db
-def test_no_code_is_sent_to_a_mobile_that_already_has_an_account(factory):
+def test_a_registered_mobile_gets_the_same_answer_and_learns_it_has_an_account_only_with_the_code(
+    factory, send_code
+):
     factory.agent(mobile=MOBILE)
 
-    with pytest.raises(DomainError, match="该手机号已注册，请直接登录"):
-        sms_code_send(mobile=MOBILE)
+    code = send_code()  # no "already registered" here: the answer does not tell anyone else
 
-    assert not sms.outbox
+    with pytest.raises(DomainError, match="验证码错误"):
+        register(wrong(code))
+    with pytest.raises(DomainError, match="该手机号已注册过账号，请直接登录"):
+        register(code)
+    assert User.objects.filter(mobile=MOBILE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_registered_id_number_with_a_wrong_code_gets_the_code_error_not_already_registered(
+    factory, send_code
+):
+    factory.agent(id_number=ID_NUMBER, mobile="13700000001")
+    code = send_code()
+
+    with pytest.raises(DomainError) as error:
+        register(wrong(code))
+
+    assert "已注册" not in error.value.message
+    assert error.value.message.startswith("验证码错误")
+
+
+@pytest.mark.django_db
+def test_sms_codes_are_limited_per_number_per_client_and_globally_per_hour(settings, send_code):
+    settings.SMS_PER_NUMBER_PER_HOUR, settings.SMS_PER_CLIENT_PER_HOUR, settings.SMS_GLOBAL_PER_HOUR = 2, 3, 4
+    with time_machine.travel(START, tick=False) as clock:
+        for minute in range(2):
+            sms_code_send(mobile=MOBILE, client_ip="10.0.0.1")
+            clock.shift(datetime.timedelta(minutes=2))
+        with pytest.raises(DomainError, match="获取验证码过于频繁"):
+            sms_code_send(mobile=MOBILE, client_ip="10.0.0.9")  # the number's hourly limit
+
+        sms_code_send(mobile="13900000001", client_ip="10.0.0.1")
+        with pytest.raises(DomainError, match="获取验证码过于频繁"):
+            sms_code_send(mobile="13900000002", client_ip="10.0.0.1")  # the client's limit
+
+        sms_code_send(mobile="13900000003", client_ip="10.0.0.2")
+        with pytest.raises(DomainError, match="短信发送量已达上限"):
+            sms_code_send(mobile="13900000004", client_ip="10.0.0.3")  # the global limit
+
+        clock.shift(datetime.timedelta(hours=1))
+        sms_code_send(mobile="13900000004", client_ip="10.0.0.1")  # a new hour
+
+    assert SmsCode.objects.count() == 5
 
 
 @pytest.mark.django_db
@@ -232,7 +275,7 @@ def test_a_second_account_with_the_same_mobile_is_refused(factory, send_code):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("weak", ["12345678", "abc", "password"])
+@pytest.mark.parametrize("weak", ["12345678", "abc", "password", "wangwu123", "zhangsan2026", "mutualaid"])
 def test_a_weak_password_is_refused_and_the_code_stays_usable(send_code, weak):
     code = send_code()
 
