@@ -220,7 +220,7 @@ def test_a_registered_id_number_with_a_wrong_code_gets_the_code_error_not_alread
 def test_sms_codes_are_limited_per_number_per_client_and_globally_per_hour(settings, send_code):
     settings.SMS_PER_NUMBER_PER_HOUR, settings.SMS_PER_CLIENT_PER_HOUR, settings.SMS_GLOBAL_PER_HOUR = 2, 3, 4
     with time_machine.travel(START, tick=False) as clock:
-        for minute in range(2):
+        for _ in range(2):
             sms_code_send(mobile=MOBILE, client_ip="10.0.0.1")
             clock.shift(datetime.timedelta(minutes=2))
         with pytest.raises(DomainError, match="获取验证码过于频繁"):

@@ -1,5 +1,5 @@
-"""Remove audit rows older than AUDIT_RETENTION_DAYS (at least 183 days; 网络安全法 Art. 21). Run it from cron,
-e.g. monthly; the pruning itself is recorded in the trail."""
+"""Remove audit rows older than AUDIT_RETENTION_DAYS (at least 183 days; 网络安全法 Art. 21).
+Run it from cron, e.g. monthly; the pruning itself is recorded in the trail."""
 
 from django.core.management.base import BaseCommand
 
