@@ -76,11 +76,15 @@ def audit_trail(
         if outcome != AuditLog.Outcome.SUCCESS:
             moves = moves.none()
     text = CharField(max_length=10)
-    left = logs.annotate(source=Value("log", output_field=text), row_at=F("at")).values_list(
-        "source", "pk", "row_at"
+    left = (
+        logs.order_by()
+        .annotate(source=Value("log", output_field=text), row_at=F("at"))
+        .values_list("source", "pk", "row_at")
     )
-    right = moves.annotate(source=Value("case", output_field=text), row_at=F("at")).values_list(
-        "source", "pk", "row_at"
+    right = (
+        moves.order_by()
+        .annotate(source=Value("case", output_field=text), row_at=F("at"))
+        .values_list("source", "pk", "row_at")
     )
     return left.union(right, all=True).order_by("-row_at", "-pk")
 
