@@ -1,4 +1,4 @@
-"""The one audit trail (操作日志): rows, refusals, /admin/ write-through, the screen, the export, retention."""
+"""The one audit trail (操作日志): rows, refusals, /admin/ write-through, the screen, export, retention."""
 
 import datetime
 import io
