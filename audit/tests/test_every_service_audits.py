@@ -1,0 +1,426 @@
+"""Every service that writes leaves a record: an AuditLog row, or for a status move its review.Transition
+row (one history: Transition for status moves, AuditLog for everything else).
+
+The test walks every public function of every services module (and review.engine). A new service fails
+it until it has a scenario below (and writes a record) or is listed as not writing, with the reason.
+"""
+
+import datetime
+import importlib
+import inspect
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import User
+from core.demo import tiny_pdf
+from core.models import AuditLog
+from review.models import Transition
+
+MODULES = [
+    "accounts.services",
+    "api.services",
+    "audit.services",
+    "billing.services",
+    "claims.services",
+    "enrollment.services",
+    "notifications.services",
+    "review.engine",
+    "review.services",
+    "units.services",
+]
+
+# Public functions that write nothing of their own, with the reason.
+NOT_SERVICES = {
+    "claims.services.check_eligibility": "read: runs the eligibility rules",
+    "claims.services.recheck": "read: eligibility as of now",
+    "claims.services.check_submittable": "read: raises when materials or rules are missing",
+    "enrollment.services.resolve_period": "read: computes a period",
+    "enrollment.services.plan_columns": "read: the roster template's plan columns",
+    "enrollment.services.coverage_create_for": "internal step of payment_confirm (which writes the row)",
+    "enrollment.services.refreeze_fees": "internal step of payment_notice_issue (which writes the row)",
+    "review.engine.applicable_steps": "read: the steps of a chain",
+    "review.engine.steps_ahead": "read: the steps still ahead",
+    "review.services.case_create": "internal step of unit_register / application_create / claim_create / "
+    "unit_binding_create / unit_change_save, which write the row",
+    "units.services.basic_values": "read: a unit's 基本信息 as a dict",
+    "units.services.unit_change_diff": "read: before → after of a pending change",
+    "units.services.unit_change_material_diff": "read: changed materials of a pending change",
+    "notifications.services.notify_case_transition": "side effect of case_transition; its Transition row "
+    "is the record",
+    "notifications.services.notifications_mark_read": "the person's own unread marks, no business data",
+}
+
+STRONG = "Qingdao#Union2026"
+
+
+def pdf(name="x.pdf"):
+    return ContentFile(tiny_pdf(name), name=name)
+
+
+def basic_fields(unit, **overrides):
+    from units.models import BASIC_FIELDS
+
+    data = {field: getattr(unit, field) for field in BASIC_FIELDS}
+    data["merged_from"] = list(unit.merged_from.all())
+    data.update(overrides)
+    return data
+
+
+def approved_claim(f):
+    from review.engine import case_transition
+    from review.models import Action
+
+    unit = f.approved_unit()
+    claim = f.claim_materials(f.claim(unit, f.covered_member(unit)))
+    case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
+    case = case_transition(case=case, action=Action.APPROVE, actor=f.district_reviewer())
+    case_transition(
+        case=case, action=Action.APPROVE, actor=f.city_reviewer(), data={"approved_amount": "15000"}
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+def sms_code(monkeypatch):
+    monkeypatch.setattr("accounts.services.secrets.randbelow", lambda _: 123456)
+
+
+# Each scenario prepares what the service needs and returns a callable that performs the one call.
+def s_sms_code_send(f, mp):
+    from accounts.services import sms_code_send
+
+    return lambda: sms_code_send(mobile="13912340001")
+
+
+def s_sms_code_verify(f, mp):
+    from accounts.services import sms_code_send, sms_code_verify
+
+    sms_code(mp)
+    sms_code_send(mobile="13912340002")
+    return lambda: sms_code_verify(mobile="13912340002", code="123456")
+
+
+def s_agent_register(f, mp):
+    from accounts.services import agent_register, sms_code_send
+
+    sms_code(mp)
+    sms_code_send(mobile="13912340003")
+    return lambda: agent_register(
+        real_name="王小明",
+        id_number=f.person_id(datetime.date(1990, 1, 1), 11),
+        mobile="13912340003",
+        sms_code="123456",
+        password=STRONG,
+    )
+
+
+def s_password_change(f, mp):
+    from accounts.services import password_change
+
+    agent = f.agent()
+    return lambda: password_change(actor=agent, new_password=STRONG)
+
+
+def s_user_deactivate(f, mp):
+    from accounts.services import user_deactivate
+
+    agent, admin = f.agent(), f.staff(User.Role.ADMIN)
+    return lambda: user_deactivate(user=agent, actor=admin)
+
+
+def s_api_tokens_revoke_all(f, mp):
+    from accounts.services import api_tokens_revoke_all
+    from api.services import api_token_create
+
+    agent = f.agent()
+    api_token_create(actor=agent, name="x")
+    return lambda: api_tokens_revoke_all(user=agent, actor=agent, reason="测试")
+
+
+def s_api_token_create(f, mp):
+    from api.services import api_token_create
+
+    agent = f.agent()
+    return lambda: api_token_create(actor=agent, name="人事系统")
+
+
+def s_api_token_revoke(f, mp):
+    from api.services import api_token_create, api_token_revoke
+
+    agent = f.agent()
+    token, _key = api_token_create(actor=agent, name="x")
+    return lambda: api_token_revoke(actor=agent, token=token)
+
+
+def s_lockout_release(f, mp):
+    from audit.services import lockout_release
+
+    admin = f.staff(User.Role.ADMIN)
+    attempt = AccessAttempt.objects.create(
+        username="13900000009",
+        ip_address="10.0.0.1",
+        user_agent="x",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+    return lambda: lockout_release(actor=admin, attempt=attempt)
+
+
+def s_audit_prune(f, mp):
+    from audit.services import audit_prune
+
+    return lambda: audit_prune()
+
+
+def s_payment_notice_issue(f, mp):
+    from billing.services import payment_notice_issue
+
+    application = f.approved_application()
+    return lambda: payment_notice_issue(application=application, actor=f.city_reviewer())
+
+
+def s_payment_confirm(f, mp):
+    from billing.services import payment_confirm
+
+    notice = f.approved_application().payment_notice
+    finance = f.finance()
+    return lambda: payment_confirm(
+        actor=finance, notice=notice, amount=notice.amount, paid_on=timezone.localdate(), bank_reference="B1"
+    )
+
+
+def s_claim_create(f, mp):
+    unit = f.approved_unit()
+    member = f.covered_member(unit)
+    return lambda: f.claim(unit, member)
+
+
+def s_claim_update(f, mp):
+    from claims.services import claim_update
+
+    unit = f.approved_unit()
+    claim = f.claim(unit, f.covered_member(unit))
+    return lambda: claim_update(actor=unit.agent, claim=claim, hospital="青岛市立医院")
+
+
+def s_claim_set_approved_amount(f, mp):
+    from claims.services import claim_set_approved_amount
+
+    unit = f.approved_unit()
+    claim = f.claim(unit, f.covered_member(unit))
+    city = f.city_reviewer()
+    return lambda: claim_set_approved_amount(claim=claim, raw_amount="15000", actor=city)
+
+
+def s_claim_payout_record(f, mp):
+    from claims.services import claim_payout_record
+
+    claim = approved_claim(f)
+    finance = f.finance()
+    return lambda: claim_payout_record(
+        actor=finance, claim=claim, paid_on=timezone.localdate(), bank_reference="PAY1"
+    )
+
+
+def s_application_create(f, mp):
+    unit = f.approved_unit()
+    return lambda: f.application(unit)
+
+
+def s_application_update(f, mp):
+    from enrollment.services import application_update
+    from plans.models import Plan
+
+    application = f.application()
+    plans = {Plan.objects.get(code="ZJ"): 2}
+    return lambda: application_update(
+        actor=application.unit.agent,
+        application=application,
+        plans=plans,
+        period_start=application.period_start,
+    )
+
+
+def s_roster_import_start(f, mp):
+    from enrollment.services import roster_import_start
+
+    application = f.application()
+    upload = f.upload(f.roster_xlsx(f.people(2)))
+    return lambda: roster_import_start(actor=application.unit.agent, application=application, upload=upload)
+
+
+def s_roster_import_run(f, mp):
+    from enrollment.services import roster_import_run, roster_import_start
+
+    application = f.application()
+    job = roster_import_start(
+        actor=application.unit.agent, application=application, upload=f.upload(f.roster_xlsx(f.people(2)))
+    )
+    return lambda: roster_import_run(import_id=job.pk)
+
+
+def s_roster_import_retry(f, mp):
+    from enrollment.models import RosterImport
+    from enrollment.services import roster_import_retry, roster_import_start
+
+    application = f.application()
+    job = roster_import_start(
+        actor=application.unit.agent, application=application, upload=f.upload(f.roster_xlsx(f.people(2)))
+    )
+    RosterImport.objects.filter(pk=job.pk).update(status=RosterImport.Status.FAILED)
+    return lambda: roster_import_retry(actor=application.unit.agent, job=job)
+
+
+def s_case_transition(f, mp):
+    from review.engine import case_transition
+    from review.models import Action
+
+    unit = f.unit()
+    return lambda: case_transition(case=unit.registration_case, action=Action.SUBMIT, actor=unit.agent)
+
+
+def s_material_upload(f, mp):
+    from review.services import material_upload
+
+    unit = f.unit(materials=False)
+    return lambda: material_upload(
+        case=unit.registration_case, slot="approval_doc", upload=pdf(), actor=unit.agent
+    )
+
+
+def s_material_remove(f, mp):
+    from review.services import material_remove
+
+    unit = f.unit()
+    material = unit.registration_case.materials.first()
+    return lambda: material_remove(material=material, actor=unit.agent)
+
+
+def s_unit_register(f, mp):
+    return lambda: f.unit(materials=False)
+
+
+def s_unit_update_registration(f, mp):
+    from units.services import unit_update_registration
+
+    unit = f.unit()
+    fields = basic_fields(unit, address="青岛市市南区新地址8号")
+    return lambda: unit_update_registration(actor=unit.agent, unit=unit, **fields)
+
+
+def s_unit_change_save(f, mp):
+    from units.services import unit_change_save
+
+    unit = f.approved_unit()
+    fields = basic_fields(unit, address="青岛市市南区新地址8号")
+    return lambda: unit_change_save(actor=unit.agent, unit=unit, **fields)
+
+
+def s_unit_change_apply(f, mp):
+    from units.services import unit_change_apply, unit_change_save
+
+    unit = f.approved_unit()
+    change = unit_change_save(actor=unit.agent, unit=unit, **basic_fields(unit, address="新地址8号"))
+    city = f.city_reviewer()
+    return lambda: unit_change_apply(change=change, actor=city)
+
+
+def s_unit_submit(f, mp):
+    from units.services import unit_submit
+
+    unit = f.unit()
+    return lambda: unit_submit(actor=unit.agent, unit=unit)
+
+
+def s_unit_delete(f, mp):
+    from units.services import unit_delete
+
+    unit = f.unit()
+    return lambda: unit_delete(actor=unit.agent, unit=unit)
+
+
+def _binding(f):
+    from units.services import unit_binding_create
+
+    unit = f.approved_unit()
+    return unit_binding_create(actor=f.agent(name="李四"), unit=unit, reason="接替", upload=pdf())
+
+
+def s_unit_binding_create(f, mp):
+    from units.services import unit_binding_create
+
+    unit = f.approved_unit()
+    newcomer = f.agent(name="李四")
+    return lambda: unit_binding_create(actor=newcomer, unit=unit, reason="接替", upload=pdf())
+
+
+def s_unit_binding_update(f, mp):
+    from units.services import unit_binding_update
+
+    binding = _binding(f)
+    return lambda: unit_binding_update(actor=binding.requester, binding=binding, reason="原代办员调岗")
+
+
+def s_unit_binding_apply(f, mp):
+    from units.services import unit_binding_apply
+
+    binding = _binding(f)
+    city = f.city_reviewer()
+    return lambda: unit_binding_apply(binding=binding, actor=city)
+
+
+def s_invoice_info_save(f, mp):
+    from units.services import invoice_info_save
+
+    unit = f.approved_unit()
+    data = {
+        "mode": "single",
+        "invoice_type": "normal",
+        "title": unit.name,
+        "taxpayer_id": unit.credit_code,
+        "address_phone": "青岛市 0532-88888888",
+        "bank_account": "",
+        "email": "caiwu@example.com",
+    }
+    return lambda: invoice_info_save(actor=unit.agent, unit=unit, data=data)
+
+
+SCENARIOS = {name.removeprefix("s_"): fn for name, fn in globals().items() if name.startswith("s_")}
+
+
+def public_functions():
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("_") and fn.__module__ == module_name:
+                yield f"{module_name}.{name}", name
+
+
+def test_every_public_service_has_a_scenario_or_a_reason():
+    missing = [
+        qualified
+        for qualified, name in public_functions()
+        if qualified not in NOT_SERVICES and name not in SCENARIOS
+    ]
+    assert missing == [], "services without an audit scenario: " + ", ".join(missing)
+    unknown = set(SCENARIOS) - {name for _q, name in public_functions()}
+    assert unknown == set(), f"scenarios for services that no longer exist: {unknown}"
+
+
+@pytest.mark.parametrize("service", sorted(SCENARIOS))
+def test_the_service_writes_an_audit_row_or_a_transition(service, factory, monkeypatch):
+    call = SCENARIOS[service](factory, monkeypatch)
+    logs, moves = AuditLog.objects.count(), Transition.objects.count()
+
+    call()
+
+    written = AuditLog.objects.count() - logs
+    assert written > 0 or Transition.objects.count() > moves, f"{service} left no record"
+    assert not AuditLog.objects.filter(outcome=AuditLog.Outcome.REFUSED).exists(), "the scenario was refused"
