@@ -93,7 +93,9 @@ def test_the_roster_list_and_the_api_roster_are_masked(client, factory):
     client.force_login(application.unit.agent)
     listed = client.get(f"/enrollment/{application.pk}/roster/").text
     _token, key = api_token_create(actor=application.unit.agent, name="x")
-    api = client.get(f"/api/v1/applications/{application.pk}/roster", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    api = client.get(
+        f"/api/v1/applications/{application.pk}/roster", HTTP_AUTHORIZATION=f"Bearer {key}"
+    ).json()
     for person in rows:
         assert person[2] not in listed and mask_id_number(person[2]) in listed
     assert {r["id_number"] for r in api["results"]} == {mask_id_number(p[2]) for p in rows}
@@ -107,7 +109,9 @@ def test_the_payout_list_masks_the_account_for_finance(client, factory, claim):
     factory.claim_materials(claim)
     case = case_transition(case=claim.case, action=Action.SUBMIT, actor=claim.unit.agent)
     case = case_transition(case=case, action=Action.APPROVE, actor=factory.district_reviewer())
-    case_transition(case=case, action=Action.APPROVE, actor=factory.city_reviewer(), data={"approved_amount": "1"})
+    case_transition(
+        case=case, action=Action.APPROVE, actor=factory.city_reviewer(), data={"approved_amount": "1"}
+    )
     client.force_login(factory.finance())
     page = client.get("/billing/payouts/").text
     assert ACCOUNT not in page and mask_bank_account(ACCOUNT) in page and "显示完整" in page
