@@ -104,6 +104,8 @@ def _details(changes: dict) -> str:
             parts.append(f"{label}：{value[0] or '（空）'} → {value[1] or '（空）'}")
         elif isinstance(value, list | dict):
             parts.append(f"{label}：{value}")
+        elif isinstance(value, bool):
+            parts.append(f"{label}：{'是' if value else '否'}")
         else:
             parts.append(f"{label}：{value}")
     return "；".join(parts)

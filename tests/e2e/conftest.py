@@ -50,6 +50,33 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+# Every page of every journey reports Content-Security-Policy violations here; a journey that caused one
+# fails (SECURITY.md: no inline script or style anywhere).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolation({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample,
+                         where: e.sourceFile + ":" + e.lineNumber, page: location.href});
+});
+"""
+
+
+@pytest.fixture
+def csp_violations():
+    return []
+
+
+@pytest.fixture
+def new_context(new_context, csp_violations):
+    def _new_context(**kwargs):
+        context = new_context(**kwargs)
+        context.expose_binding("__cspViolation", lambda _source, violation: csp_violations.append(violation))
+        context.add_init_script(CSP_LISTENER)
+        return context
+
+    yield _new_context
+    assert csp_violations == [], f"Content-Security-Policy violations: {csp_violations}"
+
+
 @pytest.fixture
 def server(live_server, transactional_db):
     """The live server with reference data and demo accounts (transactional tests flush the DB after each)."""
