@@ -12,7 +12,7 @@ from claims.forms import ClaimForm
 from claims.models import Claim
 from claims.selectors import claim_get_for, claim_list_for, member_in_agent_units
 from claims.services import claim_create, claim_update, recheck
-from core.audit import audit_read
+from core.audit import audit_member_lookup, audit_read
 from core.errors import DomainError
 from core.masking import mask_bank_account
 from core.validators import normalize_code
@@ -200,14 +200,7 @@ def member_panel(request):
     id_number = normalize_code(request.GET.get("id_number", ""))
     member, coverages = member_in_agent_units(request.user, id_number) if len(id_number) == 18 else (None, [])
     if len(id_number) == 18:
-        audit_read(
-            actor=request.user,
-            verb="member_lookup",
-            obj=member,
-            object_type="enrollment.member",
-            object_repr=member.name if member else id_number,
-            details={"id_number": id_number, "found": member is not None, "what": "保障金申请"},
-        )
+        audit_member_lookup(actor=request.user, member=member, id_number=id_number, where="保障金申请")
     return render(
         request,
         "claims/_member_panel.html",

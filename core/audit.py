@@ -132,6 +132,18 @@ def audit_read(*, actor, verb: str, obj=None, details: dict | None = None, **kwa
     )
 
 
+def audit_member_lookup(*, actor, member, id_number: str, where: str = "会员查询") -> AuditLog:
+    """A look-up of a member by ID number (会员查询, the claim form's member panel): found or not."""
+    return audit_read(
+        actor=actor,
+        verb="member_lookup",
+        obj=member,
+        object_type="enrollment.member",
+        object_repr=member.name if member else id_number,
+        details={"id_number": id_number, "found": member is not None, "what": where},
+    )
+
+
 def records_refusals(verb: str, *, obj: str | None = None):
     """Decorator for a service: a DomainError it raises is recorded as a refused VERB (after the service's
     own transaction rolled back, so the row survives), then re-raised. OBJ names the keyword argument that

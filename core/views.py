@@ -20,6 +20,8 @@ def home(request):
         return redirect("review:queue")
     if user.role == user.Role.FINANCE:
         return redirect("billing:workbench")
+    if user.role == user.Role.AUDITOR:
+        return redirect("audit:log")
     return redirect("units:directory")
 
 

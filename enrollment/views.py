@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.audit import audit_read
+from core.audit import audit_member_lookup, audit_read
 from core.errors import DomainError
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
@@ -446,14 +446,7 @@ def member_search(request):
     member, coverages = (None, [])
     if query:
         member, coverages = member_lookup(request.user, query)
-        audit_read(
-            actor=request.user,
-            verb="member_lookup",
-            obj=member,
-            object_type="enrollment.member",
-            object_repr=member.name if member else query,
-            details={"id_number": query, "found": member is not None},
-        )
+        audit_member_lookup(actor=request.user, member=member, id_number=query)
     return render(
         request,
         "enrollment/member_search.html",
