@@ -13,9 +13,11 @@ def reveal(context, obj, field):
     masked = masked_value(obj, field)
     user = context.get("user")
     if not masked or not may_reveal(user):
-        return format_html('<span class="masked-value font-monospace">{}</span>', masked)
+        return format_html(
+            '<span class="masked-value font-monospace"><span class="masked-text">{}</span></span>', masked
+        )
     return format_html(
-        '<span class="masked-value font-monospace">{} '
+        '<span class="masked-value font-monospace"><span class="masked-text">{}</span> '
         '<button type="button" class="btn btn-link btn-sm p-0 align-baseline reveal-button" '
         'hx-post="{}" hx-vals=\'{{"t": "{}"}}\' hx-target="closest .masked-value" '
         'hx-swap="outerHTML">显示完整</button></span>',

@@ -18,6 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.demo import DEMO_UNIT_NAME, demo_member_rows
+from core.masking import mask_id_number
 
 pytestmark = pytest.mark.browser
 
@@ -262,8 +263,9 @@ def test_illness_claim_for_both_plans_with_return_approvals_and_payout(
     # 【编辑】 → 保存 → the materials tab: another 病理报告 → 关闭 → 上报.
     agent.get_by_role("link", name="编辑").first.click()
     expect(agent.get_by_role("heading", name="编辑保障金申请")).to_be_visible()
-    expect(agent.get_by_label("会员身份证号")).to_have_value(DEMO["李梅"])
-    expect(agent.locator("#member-found")).to_contain_text("李梅")
+    # The member is fixed once saved: shown masked; the account is kept unless retyped.
+    expect(agent.locator("#claim-member")).to_have_text(f"李梅（{mask_id_number(DEMO['李梅'])}）")
+    expect(agent.get_by_label("银行账号")).to_have_value("")
     agent.get_by_role("button", name="保存", exact=True).click()
     expect(agent.locator("#messages")).to_contain_text("申请已保存，请补充材料后上报")
     expect(agent.locator("#return-reason")).to_have_text("材料待补充：病理报告缺少免疫组化结果，请补充")

@@ -307,7 +307,9 @@ def test_main_period_enrollment_to_coverage_in_force(server, actor, shot, shot_n
     rows = page.locator("#roster-table tbody tr")
     expect(rows).to_have_count(20)
     expect(rows.first).to_contain_text(people[0].name)
-    expect(rows.first.locator("td").nth(2)).to_have_text(mask_id_number(people[0].id_number))
+    expect(rows.first.locator("td").nth(2).locator(".masked-text")).to_have_text(
+        mask_id_number(people[0].id_number)
+    )
     expect(page.locator("#roster")).to_contain_text("第 1 / 3 页，共 50 人")
     expect(page.locator("#roster-table")).not_to_contain_text(people[0].id_number)
     shot(page, "04-roster-tab")
