@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims.eligibility import RuleResult, blocking_failures, covering, evaluate, suggest_amount
 from claims.models import Claim, ClaimLine, Payout
 from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
-from core.audit import audit_log, records_refusals
+from core.audit import audit_log, model_diff, records_refusals
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
 from core.money import yuan
 from core.validators import id_number_is_female, normalize_code
@@ -218,6 +218,35 @@ def claim_create(
     return claim, results
 
 
+AUDITED_FIELDS = (
+    "plan_choice",
+    "event_date",
+    "disease_ref",
+    "hospital",
+    "accident_description",
+    "injury",
+    "disability_grade",
+    "payee_name",
+    "payee_bank",
+    "payee_account",
+)
+ENCRYPTED_HEALTH_FIELDS = ("disease_ref", "accident_description")
+
+
+def _audited_values(claim: Claim) -> dict:
+    return {field: getattr(claim, field) for field in AUDITED_FIELDS}
+
+
+def _edit_record(before: dict, after: dict) -> dict:
+    """before → after of an edit; the diagnosis and the accident text are encrypted health data, so the
+    trail says only that they changed (the account is masked by the trail itself)."""
+    changes = model_diff(before, after)
+    for field in ENCRYPTED_HEALTH_FIELDS:
+        if field in changes:
+            changes[field] = ["（加密保存）", "（已修改）"]
+    return changes
+
+
 @records_refusals("claim_update", obj="claim")
 @transaction.atomic
 def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResult]]:
@@ -259,6 +288,7 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
     data = {**values, "member": claim.member, "unit_ids": {c.unit_id for c in coverages}, "kind": claim.kind}
     results, lines = check_eligibility(claim_like=data, actor=actor, exclude_claim=claim)
     _refuse_if_blocked(results)
+    before = _audited_values(claim)
     for key, value in values.items():
         setattr(claim, key, value.strip() if isinstance(value, str) else value)
     if claim.injury != Claim.Injury.DISABILITY:
@@ -270,7 +300,9 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
     Case.objects.filter(pk=claim.case_id).update(
         title=f"{claim.member.name} {Choice(claim.plan_choice).label} {claim.event_date:%Y-%m-%d}"
     )
-    audit_log(actor=actor, verb="claim_update", obj=claim, changes={"plan": claim.plan_choice})
+    audit_log(
+        actor=actor, verb="claim_update", obj=claim, changes=_edit_record(before, _audited_values(claim))
+    )
     return claim, results
 
 

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.audit import audit_log, records_refusals
+from core.audit import audit_log, model_diff, records_refusals
 from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
 from core.models import AuditLog
 from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterEntry, RosterImport
@@ -170,6 +170,13 @@ def application_update(
     )
     before = {line.plan_id: line.shares for line in application.plan_lines.all()}
     after = {plan.pk: shares for plan, shares in plans.items()}
+    old_record = {
+        "period": f"{application.period_start}–{application.period_end}",
+        "plans": "、".join(
+            f"{line.plan.name}{line.shares}份" for line in application.plan_lines.select_related("plan")
+        ),
+        "note": application.note,
+    }
     period_changed = (start, end) != (application.period_start, application.period_end)
     application.period_start, application.period_end, application.months, application.note = (
         start,
@@ -185,7 +192,14 @@ def application_update(
         application.save(update_fields=["roster_count", "over60_count"])
     _recompute_amounts(application)
     Case.objects.filter(pk=application.case_id).update(title=_title(application))
-    audit_log(actor=actor, verb="application_update", obj=application, changes={"period": f"{start}–{end}"})
+    new_record = {
+        "period": f"{start}–{end}",
+        "plans": "、".join(f"{plan.name}{shares}份" for plan, shares in plans.items()),
+        "note": note,
+    }
+    audit_log(
+        actor=actor, verb="application_update", obj=application, changes=model_diff(old_record, new_record)
+    )
     return application
 
 

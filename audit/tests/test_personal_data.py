@@ -187,3 +187,22 @@ def test_keys_rotate_and_old_values_stay_readable(factory, settings):
     settings.FIELD_ENCRYPTION_KEYS = [new_key]
     assert fernet().decrypt(after.encode()).decode() == ACCOUNT
     assert Claim.objects.get(pk=claim.pk).payee_account == ACCOUNT
+
+
+def test_a_claim_edit_records_before_and_after_without_clear_health_data_or_account(factory, claim):
+    from claims.services import claim_update
+    from plans.models import Disease
+
+    claim_update(
+        actor=claim.unit.agent,
+        claim=claim,
+        hospital="青岛市立医院",
+        payee_account="6222020000000000999",
+        disease=Disease.objects.get(plan__code="NG", name="原发性卵巢癌"),
+    )
+
+    row = AuditLog.objects.get(verb="claim_update")
+    assert row.changes["hospital"] == ["青岛大学附属医院", "青岛市立医院"]
+    assert row.changes["payee_account"] == ["6222***********0001", "6222***********0999"]
+    assert row.changes["disease_ref"] == ["（加密保存）", "（已修改）"]
+    assert "卵巢" not in str(row.changes)
