@@ -21,6 +21,11 @@ system-deps:
 	@bash scripts/system-deps.sh $(SYSTEM_DEPS)
 
 ## make run: install, migrate, load demo data, serve on http://$(HOST):$(PORT) with one background worker.
+# DEMO ONLY: the union's receiving account printed on payment notices, marked 演示 so nobody pays into it.
+# Settings have no default (no notice is issued without an account); production sets its own (README).
+run: export UNION_ACCOUNT_NAME ?= 青岛市总工会职工互助保障专户（演示）
+run: export UNION_BANK_NAME ?= 演示银行青岛分行（演示数据）
+run: export UNION_BANK_ACCOUNT ?= 0000 0000 0000 0000 000（演示账号，请勿转账）
 run: $(VENV)/.installed
 	@bash scripts/system-deps.sh fonts pango
 	$(PY) manage.py migrate --noinput

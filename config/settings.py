@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Twice on purpose (DEBUG only, see the class): here for errors raised by the middleware below it
+    # (a bad Host header), innermost for everything the views raise.
+    "core.middleware.FriendlyErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.DomainErrorMiddleware",
+    "core.middleware.FriendlyErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,10 +190,12 @@ ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 100_000))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", 2000))
 ROSTER_STALE_SECONDS = int(os.environ.get("ROSTER_STALE_SECONDS", 120))
 
-# The union's receiving account printed on payment notices (缴费通知单).
-UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "青岛市总工会职工互助保障专户")
-UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "中国工商银行青岛市分行营业部")
-UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "3803 0200 0920 0000 000")
+# The union's receiving account printed on payment notices (缴费通知单). No default: while any of the
+# three is unset no notice is issued or printed (billing.services.union_account says so in Chinese).
+# `make run` supplies clearly marked demo values (Makefile).
+UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "").strip()
+UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "").strip()
+UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "").strip()
 PAYMENT_DUE_DAYS = int(os.environ.get("PAYMENT_DUE_DAYS", 15))
 
 # --- Background work: django-tasks with the database backend; `make run` starts one worker.

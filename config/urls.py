@@ -9,6 +9,7 @@ admin.site.site_title = "系统管理"
 urlpatterns = [
     path("", include(([path("", core_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
     path("review/", include("review.urls")),
