@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from core.demo import tiny_pdf
@@ -373,3 +374,55 @@ def test_a_renewal_starts_from_the_previous_roster_and_names_who_joined_and_left
     page = client.get(reverse("enrollment:detail", args=[renewal.pk]) + "?tab=roster").content.decode()
     assert "与上一保期（2026-04-01 至 2027-03-31）相比：新增 1 人，减少 1 人，续保 2 人。" in page
     assert "新增：职工11" in page and "减少：职工1<" in page
+
+
+# --- editing a returned 提前续保: the hand-kept period stays correctable ----------------------------------
+
+
+def test_editing_a_returned_renewal_shows_and_saves_the_period_end(client, factory, pdf_file):
+    from review.services import material_upload
+
+    start = timezone.localdate().replace(day=1) + datetime.timedelta(days=40)
+    renewal = factory.application(
+        kind="renewal",
+        period_start=start,
+        period_end=start + datetime.timedelta(days=200),
+        rows=factory.people(1),
+    )
+    material_upload(case=renewal.case, slot="application_letter", upload=pdf_file(), actor=renewal.unit.agent)
+    renewal = to_status(factory, renewal, Status.RETURNED)
+    client.force_login(renewal.unit.agent)
+
+    page = client.get(reverse("enrollment:edit", args=[renewal.pk])).content.decode()
+    block = re.search(
+        r'<div class="col-md-6" data-show-when="kind=renewal" id="period-end-block"[^>]*>', page
+    )
+    assert block and " hidden" not in block.group(0)  # visible from the first paint, not only after JS
+    assert f'name="period_end" value="{renewal.period_end:%Y-%m-%d}"' in page
+    assert '<div class="form-control-plaintext" id="kind-fixed">提前续保</div>' in page
+
+    corrected = start + datetime.timedelta(days=300)
+    response = client.post(
+        reverse("enrollment:edit", args=[renewal.pk]),
+        {
+            "unit": renewal.unit_id,
+            "kind": "renewal",
+            "period_start": start.isoformat(),
+            "period_end": corrected.isoformat(),
+            "plan_ZJ": "1",
+        },
+    )
+    assert response.status_code == 302
+    renewal.refresh_from_db()
+    assert renewal.period_end == corrected
+
+
+def test_editing_a_supplement_keeps_the_period_end_hidden(client, factory, pdf_file):
+    unit = factory.approved_unit()
+    this_month = timezone.localdate().replace(day=1)
+    factory.effective_application(factory.application(unit, period_start=this_month, rows=factory.people(1)))
+    supplement = factory.application(unit, kind="supplement", rows=factory.people(1, first=5))
+    client.force_login(unit.agent)
+    page = client.get(reverse("enrollment:edit", args=[supplement.pk])).content.decode()
+    assert 'id="period-end-block" hidden' in page
+    assert '<div class="form-control-plaintext" id="kind-fixed">追加</div>' in page

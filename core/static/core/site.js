@@ -10,7 +10,10 @@ document.addEventListener("click", function (event) {
 function syncConditional() {
   document.querySelectorAll("[data-show-when]").forEach(function (block) {
     var parts = block.getAttribute("data-show-when").split("=");
-    var checked = document.querySelector('[name="' + parts[0] + '"]:checked') || document.querySelector('select[name="' + parts[0] + '"]');
+    // A radio group or select the user changes, or a fixed value (hidden input, e.g. when editing).
+    var checked = document.querySelector('[name="' + parts[0] + '"]:checked') ||
+      document.querySelector('select[name="' + parts[0] + '"]') ||
+      document.querySelector('input[type="hidden"][name="' + parts[0] + '"]');
     var value = checked ? checked.value : "";
     block.hidden = parts[1].split(",").indexOf(value) === -1;
   });
