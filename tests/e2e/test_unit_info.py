@@ -75,12 +75,13 @@ def test_agent_edits_the_approved_units_address_and_the_city_approves(actor, sho
     shot(zhang, "03-edit-materials")
     zhang.get_by_role("button", name="保存").click()
     expect(zhang.locator("#messages")).to_contain_text("单位信息已保存，可以上报")
-    expect(unit_row(zhang).locator(".status-badge")).to_have_text("草稿")
+    # The unit stays 审核通过 while its edit waits to be reported.
+    expect(unit_row(zhang).locator(".status-badge")).to_have_text(["审核通过", "编辑未上报"])
 
     # 上报 → 编辑市总审核中; 编辑 is gone while the city reviews it.
     unit_row(zhang).get_by_role("button", name="上报", exact=True).click()
     expect(zhang.locator("#messages")).to_contain_text(f"“{DEMO_UNIT_NAME}”已上报，当前状态：编辑市总审核中")
-    expect(unit_row(zhang).locator(".status-badge")).to_have_text("编辑市总审核中")
+    expect(unit_row(zhang).locator(".status-badge")).to_have_text(["审核通过", "编辑市总审核中"])
     expect(unit_row(zhang).get_by_role("link", name="编辑", exact=True)).to_have_count(0)
     shot(zhang, "04-list-in-review")
     shot_narrow(zhang, "04-list-in-review")
@@ -208,6 +209,25 @@ def test_li_binds_zhangs_unit_and_after_city_approval_zhang_loses_it(server, act
     expect(zhang.get_by_role("heading", name="页面不存在或您无权查看")).to_be_visible()
     shot(zhang, "09-zhang-404")
     shot_narrow(zhang, "09-zhang-404")
+
+    # 张三 was told: the bell leads to the message, which opens a page that says where the unit went —
+    # and so do his older messages about that unit (no bounce to the list, no 404).
+    zhang.goto(server.url + "/units/")
+    zhang.locator("#notification-bell").click()
+    unbound = zhang.locator("#notification-list li", has_text="您已解除与该单位的绑定")
+    expect(unbound).to_contain_text(f"单位“{DEMO_UNIT_NAME}”已由代办员李四绑定（市总工会审核通过）")
+    expect(unbound.locator(".badge", has_text="解除绑定")).to_be_visible()
+    shot(zhang, "10-zhang-messages")
+    shot_narrow(zhang, "10-zhang-messages")
+    unbound.get_by_role("link").click()
+    expect(zhang.locator("#unbound")).to_contain_text(f"您已解除与“{DEMO_UNIT_NAME}”的绑定。")
+    expect(zhang.locator("#unbound")).to_contain_text("由代办员李四绑定")
+    shot(zhang, "11-zhang-unbound")
+    shot_narrow(zhang, "11-zhang-unbound")
+    zhang.get_by_role("link", name="返回消息列表").click()
+    older = zhang.locator("#notification-list li", has_text="主保期参保申请").first
+    older.get_by_role("link").click()
+    expect(zhang.locator("#unbound")).to_contain_text(f"您已解除与“{DEMO_UNIT_NAME}”的绑定。")
 
 
 # --- (3) invoice information --------------------------------------------------------------------------------
