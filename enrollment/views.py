@@ -1,6 +1,7 @@
 """参保业务经办 → 参保申请 (manual §2): thin views over enrollment.services."""
 
 import datetime
+import re
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -25,6 +26,9 @@ from enrollment.selectors import (
     application_list_for_agent,
     latest_period,
     member_lookup,
+    member_lookup_by_pk,
+    member_units,
+    members_by_name,
     roster_page,
 )
 from enrollment.services import (
@@ -435,21 +439,30 @@ def application_delete(request, pk):
     return redirect("enrollment:list")
 
 
+ID_LIKE = re.compile(r"^[0-9Xx]+$")
+
+
 @login_required
 def member_search(request):
-    """会员查询: the coverage history of an ID number (agents: in their units; staff: all)."""
-    query = normalize_code(request.GET.get("id_number", ""))
-    member, coverages = (None, [])
-    if query:
-        member, coverages = member_lookup(request.user, query)
-    return render(
-        request,
-        "enrollment/member_search.html",
-        {
-            "query": query,
-            "member": member,
-            "coverages": coverages,
-            "page_title": "会员查询",
-            "today": timezone.localdate(),
-        },
-    )
+    """会员查询: the coverage history of a member (agents: in their units; staff: all), found by the full
+    ID number or by 姓名 (then the matching members, with masked IDs, to pick from)."""
+    raw = (request.GET.get("q") or request.GET.get("id_number") or "").strip()
+    picked = request.GET.get("member", "")
+    context = {"query": raw, "page_title": "会员查询", "today": timezone.localdate()}
+    if picked.isdigit():
+        context["member"], context["coverages"] = member_lookup_by_pk(request.user, int(picked))
+        context["searched"] = "pick"
+    elif raw and ID_LIKE.match(raw.replace(" ", "")):
+        code = normalize_code(raw)
+        if len(code) not in (15, 18):
+            context["searched"] = "partial_id"  # say plainly what is needed
+        else:
+            context["member"], context["coverages"] = member_lookup(request.user, code)
+            context["searched"] = "id"
+    elif raw:
+        found = members_by_name(request.user, raw)
+        context["searched"] = "name"
+        context["matches"] = [
+            {"member": m, "units": units} for m, units in member_units(request.user, found).items()
+        ]
+    return render(request, "enrollment/member_search.html", context)
