@@ -1,6 +1,7 @@
 """Reads of enrollment, scoped by the actor; conflict look-ups used by the roster import."""
 
 import datetime
+import re
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -62,13 +63,17 @@ def application_get_for(actor, pk) -> Application:
     )
 
 
+ID_FRAGMENT = re.compile(r"^[0-9Xx]+$")
+
+
 def roster_page(application, *, query: str = "") -> QuerySet[RosterEntry]:
+    """The roster in file order; QUERY is part of a name or any part of an ID number (digits, X)."""
     entries = application.roster.all()
-    query = (query or "").strip().upper()
-    if query:
-        entries = entries.filter(
-            Q(name__icontains=query) | Q(id_number__startswith=query) | Q(id_number__endswith=query)
-        )
+    query = (query or "").strip()
+    if ID_FRAGMENT.match(query):
+        entries = entries.filter(id_number__contains=query.upper())
+    elif query:
+        entries = entries.filter(Q(name__icontains=query) | Q(id_number__contains=query.upper()))
     return entries.order_by("row_number")
 
 
