@@ -20,7 +20,9 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
+        from core.audit import verb_label
+
+        return f"{self.at:%Y-%m-%d %H:%M} {verb_label(self.verb)} {self.object_repr}"
 
 
 class WorkerHeartbeat(models.Model):

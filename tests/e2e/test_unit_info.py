@@ -289,9 +289,19 @@ def test_invoice_info_notice_one_title_special_then_edit_to_multiple(server, act
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     shot(zhang, "05-list-multiple")
 
+    # 编辑 again → back to 开一个户头: the title and taxpayer ID start from the unit's, not empty.
+    row.get_by_role("link", name="编辑").click()
+    zhang.get_by_role("radio", name="开一个户头").check()
+    expect(zhang.locator("#single-fields")).to_be_visible()
+    expect(zhang.get_by_label("发票抬头")).to_have_value(DEMO_UNIT_NAME)
+    expect(zhang.get_by_label("纳税人识别号")).to_have_value(unit.credit_code)
+    shot(zhang, "06-back-to-one-title")
+    shot_narrow(zhang, "06-back-to-one-title")
+    menu(zhang, "开票信息管理")
+
     # Finance reads it in 开票信息查询.
     finance = actor("finance")
     menu(finance, "开票信息查询")
     expect(finance.locator("tbody")).to_contain_text(DEMO_UNIT_NAME)
     expect(finance.locator("tbody")).to_contain_text("开多个户头")
-    shot(finance, "06-finance-all")
+    shot(finance, "07-finance-all")
