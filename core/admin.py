@@ -42,8 +42,21 @@ class VerbFilter(admin.SimpleListFilter):
         return queryset.filter(verb=self.value()) if self.value() else queryset
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: rows written by the services (operations, the review timeline)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """操作日志, read-only, with Chinese labels for the operations, objects and changed fields."""
 
     list_display = ["at_display", "actor_display", "verb_display", "type_display", "object_repr_display"]
@@ -104,12 +117,3 @@ class AuditLogAdmin(admin.ModelAdmin):
         if not obj.changes:
             return "—"
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}：{}</li>", rows))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from review.models import Case, Transition, Workflow, WorkflowStep
 
 
@@ -26,7 +27,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: status changes only through the review screens (the engine)."""
 
     list_display = ["number", "kind", "title", "status", "current_step", "org", "submitted_at"]
@@ -64,12 +65,3 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description="上级单位（按上报时）")
     def route_display(self, obj):
         return obj.org or "—"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

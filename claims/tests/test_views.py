@@ -21,16 +21,16 @@ def claim_at_city(factory):
     return claim
 
 
-def row_of(page: str, claim) -> str:
+def decided_row(client, factory, claim, action, reason) -> str:
+    """The city decides ACTION with REASON; the claim's row in the agent's 理赔申请 list."""
+    case_transition(case=claim.case, action=action, actor=factory.city_reviewer(), reason=reason)
+    client.force_login(claim.unit.agent)
+    page = client.get("/claims/").content.decode()
     return re.search(rf'<tr data-claim="{claim.pk}">(.*?)</tr>', page, re.S).group(1)
 
 
 def test_a_rejected_claim_offers_the_reason_of_the_rejection_shown_as_final(client, factory, claim_at_city):
-    case_transition(
-        case=claim_at_city.case, action=Action.REJECT, actor=factory.city_reviewer(), reason="不属于保障范围"
-    )
-    client.force_login(claim_at_city.unit.agent)
-    row = row_of(client.get("/claims/").content.decode(), claim_at_city)
+    row = decided_row(client, factory, claim_at_city, Action.REJECT, "不属于保障范围")
     assert ">查看不予给付原因</a>" in row and "查看退回原因" not in row
     assert 'data-action="edit"' not in row and 'data-action="submit"' not in row
 
@@ -45,11 +45,7 @@ def test_a_rejected_claim_offers_the_reason_of_the_rejection_shown_as_final(clie
 
 
 def test_a_returned_claim_still_says_return(client, factory, claim_at_city):
-    case_transition(
-        case=claim_at_city.case, action=Action.RETURN, actor=factory.city_reviewer(), reason="请补充病理报告"
-    )
-    client.force_login(claim_at_city.unit.agent)
-    row = row_of(client.get("/claims/").content.decode(), claim_at_city)
+    row = decided_row(client, factory, claim_at_city, Action.RETURN, "请补充病理报告")
     assert ">查看退回原因</a>" in row and "不予给付" not in row
     page = client.get(f"/claims/{claim_at_city.pk}/").content.decode()
     assert 'id="reject-reason"' not in page and "材料待补充：</strong>请补充病理报告" in page

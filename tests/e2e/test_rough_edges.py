@@ -40,10 +40,18 @@ def pdf_upload(name="letter.pdf"):
     return SimpleUploadedFile(name, tiny_pdf(name), content_type="application/pdf")
 
 
-def next_period_start():
+def demo_renewal(factory, *, days: int, people: int):
+    """A 提前续保 of the demo unit starting after its paid period, DAYS long, with a roster of PEOPLE."""
     from enrollment.selectors import latest_period
 
-    return latest_period(demo_unit()).period_end + datetime.timedelta(days=1)
+    start = latest_period(demo_unit()).period_end + datetime.timedelta(days=1)
+    return factory.application(
+        demo_unit(),
+        kind="renewal",
+        period_start=start,
+        period_end=start + datetime.timedelta(days=days),
+        rows=factory.people(people),
+    )
 
 
 # --- (1) a saved edit of an approved unit: still 审核通过, 【撤销编辑】 ------------------------
@@ -84,14 +92,8 @@ def test_a_returned_renewal_shows_its_period_end_for_correction(actor, factory, 
     from review.models import Action
     from review.services import material_upload
 
-    start = next_period_start()
-    renewal = factory.application(
-        demo_unit(),
-        kind="renewal",
-        period_start=start,
-        period_end=start + datetime.timedelta(days=180),
-        rows=factory.people(2),
-    )
+    renewal = demo_renewal(factory, days=180, people=2)
+    start = renewal.period_start
     zhang_user = demo_unit().agent
     material_upload(case=renewal.case, slot="application_letter", upload=pdf_upload(), actor=zhang_user)
     case = case_transition(case=renewal.case, action=Action.SUBMIT, actor=zhang_user)
@@ -150,14 +152,7 @@ def test_a_rejected_claim_offers_the_reason_of_the_rejection(actor, factory, sho
 def test_a_large_roster_pages_searches_exports_and_reads_on_a_phone(
     actor, factory, server, shot, shot_narrow
 ):
-    start = next_period_start()
-    application = factory.application(
-        demo_unit(),
-        kind="renewal",
-        period_start=start,
-        period_end=start + datetime.timedelta(days=300),
-        rows=factory.people(450),
-    )
+    application = demo_renewal(factory, days=300, people=450)
     zhang = actor(ZHANG)
     zhang.goto(f"{server.url}/enrollment/{application.pk}/?tab=roster")
     rows = zhang.locator("#roster-table tbody tr")
