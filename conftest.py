@@ -13,6 +13,10 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.LocMemBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The union's receiving account has no default (no notice without it); tests use this one.
+    settings.UNION_ACCOUNT_NAME = "青岛市总工会职工互助保障专户"
+    settings.UNION_BANK_NAME = "中国工商银行青岛市分行营业部"
+    settings.UNION_BANK_ACCOUNT = "3803 0200 0920 0000 000"
     from accounts import sms
 
     sms.outbox.clear()

@@ -3,6 +3,7 @@
 import datetime
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, F, Q, Value
 
 from core.audit import VERB_LABELS
@@ -96,10 +97,20 @@ def _object_label(object_type: str) -> str:
         return object_type
 
 
-def _details(changes: dict) -> str:
+def _field_label(object_type: str, key: str) -> str:
+    """A changed field by its name in the form (单位名称), else by the trail's own words, else as stored."""
+    if key in DETAIL_KEYS:
+        return DETAIL_KEYS[key]
+    try:
+        return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key
+
+
+def _details(changes: dict, object_type: str = "") -> str:
     parts = []
     for key, value in (changes or {}).items():
-        label = DETAIL_KEYS.get(key, key)
+        label = _field_label(object_type, key)
         if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, dict | list) for v in value):
             parts.append(f"{label}：{value[0] or '（空）'} → {value[1] or '（空）'}")
         elif isinstance(value, list | dict):
@@ -132,7 +143,7 @@ def audit_rows(keys) -> list[dict]:
                     "outcome": row.get_outcome_display(),
                     "outcome_code": row.outcome,
                     "object": f"{_object_label(row.object_type)} {row.object_repr}".strip(),
-                    "details": _details(row.changes),
+                    "details": _details(row.changes, row.object_type),
                     "ip": row.ip_address or "",
                 }
             )

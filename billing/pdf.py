@@ -1,14 +1,15 @@
 """The 缴费通知单 as a PDF (WeasyPrint, Noto CJK from the system fonts)."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from billing.services import union_account
 from core.money import rmb_upper
 
 
 def payment_notice_pdf(notice) -> bytes:
     from weasyprint import HTML
 
+    account = union_account()  # before the work: refused with a message while it is not configured
     application = notice.application
     lines = list(application.plan_lines.select_related("plan"))
     html = render_to_string(
@@ -19,9 +20,7 @@ def payment_notice_pdf(notice) -> bytes:
             "unit": application.unit,
             "lines": lines,
             "amount_upper": rmb_upper(notice.amount),
-            "account_name": settings.UNION_ACCOUNT_NAME,
-            "bank_name": settings.UNION_BANK_NAME,
-            "bank_account": settings.UNION_BANK_ACCOUNT,
+            **account,
         },
     )
     return HTML(string=html).write_pdf()

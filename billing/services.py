@@ -14,11 +14,32 @@ from core.money import yuan
 from review.engine import case_transition
 from review.models import Action, Status
 
+UNION_ACCOUNT_MISSING = (
+    "工会收款账户尚未配置（收款户名、开户银行、银行账号），暂不能出具缴费通知单。"
+    "请联系系统管理员配置后再办理。"
+)
+
+
+def union_account() -> dict:
+    """The union's receiving account from settings (UNION_ACCOUNT_NAME, UNION_BANK_NAME,
+    UNION_BANK_ACCOUNT). Every notice prints it, so none is issued or printed while one is unset."""
+    account = {
+        "account_name": settings.UNION_ACCOUNT_NAME,
+        "bank_name": settings.UNION_BANK_NAME,
+        "bank_account": settings.UNION_BANK_ACCOUNT,
+    }
+    if not all((value or "").strip() for value in account.values()):
+        raise DomainError(UNION_ACCOUNT_MISSING, code=ErrorCode.INCOMPLETE)
+    return account
+
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
-    """At final approval: freeze today's fee and issue the notice (in the engine's transaction)."""
+    """At final approval: freeze today's fee and issue the notice (in the engine's transaction).
+
+    Refused while the union's account is not configured: the approval then rolls back as a whole."""
     from enrollment.services import refreeze_fees
 
+    union_account()
     refreeze_fees(application=application, on=timezone.localdate())
     application.refresh_from_db()
     today = timezone.localdate()

@@ -11,11 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from billing.models import PaymentNotice
+from billing.models import PaymentNotice, PaymentReceipt
 from billing.pdf import payment_notice_pdf
 from billing.selectors import notice_for_application, notices_awaiting_payment, receipts_on
 from billing.services import payment_confirm
-from claims.models import Claim
+from claims.models import Claim, Payout
 from claims.selectors import payouts_awaiting
 from claims.services import claim_payout_record
 from core.audit import audit_read
@@ -56,6 +56,13 @@ def confirm(request, pk):
     notice = get_object_or_404(
         PaymentNotice.objects.select_related("application__unit", "application__case"), pk=pk
     )
+    receipt = PaymentReceipt.objects.filter(notice=notice).select_related("confirmed_by").first()
+    if receipt is not None:  # an old link or a second tab: show the receipt, not an empty form
+        if request.method == "POST":
+            messages.error(request, f"缴费通知单 {notice.number} 已确认收款，无需重复确认")
+        return render(
+            request, "billing/confirm.html", {"notice": notice, "receipt": receipt, "page_title": "收款确认"}
+        )
     form = ReceiptForm(request.POST or None, initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +80,12 @@ def notice_pdf(request, application_pk):
     """【缴费通知单】 PDF for the unit's agent, reviewers and finance."""
     notice = notice_for_application(request.user, application_pk)
     audit_read(actor=request.user, verb="notice_pdf", obj=notice)
-    response = HttpResponse(payment_notice_pdf(notice), content_type="application/pdf")
+    try:
+        content = payment_notice_pdf(notice)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("enrollment:detail", pk=application_pk)
+    response = HttpResponse(content, content_type="application/pdf")
     filename = quote(f"缴费通知单-{notice.number}.pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
     return response
@@ -99,6 +111,15 @@ def payout_record(request, claim_pk):
     """Record the transfer of the approved amount → 已结案 (once; a second time is refused)."""
     _finance_only(request)
     claim = get_object_or_404(Claim.objects.select_related("member", "unit", "case"), pk=claim_pk)
+    payout = Payout.objects.filter(claim=claim).select_related("recorded_by").first()
+    if payout is not None:  # already paid: show the record, not an empty form
+        if request.method == "POST":
+            messages.error(request, "该申请已记录给付并结案，无需重复给付")
+        return render(
+            request,
+            "billing/payout_record.html",
+            {"claim": claim, "payout": payout, "page_title": "保障金给付"},
+        )
     form = PayoutForm(request.POST or None, initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

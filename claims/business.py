@@ -64,3 +64,15 @@ class ClaimBusiness(BusinessType):
 
     def agent_url(self, case) -> str:
         return reverse("claims:detail", args=[self.claim_of(case).pk])
+
+    def subject(self, case) -> str:
+        claim = self.claim_of(case)
+        return f"您为会员{claim.member.name}申请的{claim.get_plan_choice_display()}保障金"
+
+    def approved_next(self, case) -> str:
+        claim = self.claim_of(case)
+        return f"核定给付金额{claim.approved_amount:,.2f}元，等待财务给付。"
+
+    def settled_text(self, case) -> str:
+        claim = self.claim_of(case)
+        return f"已给付{claim.approved_amount:,.2f}元，已结案。"

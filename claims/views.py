@@ -172,6 +172,9 @@ def claim_detail(request, pk):
         "eligibility_now": [r.as_dict() for r in recheck(claim)] if editable else claim.eligibility,
         "page_title": Claim.Kind(claim.kind).label,
     }
+    if case.status == Status.REJECTED:
+        decision = case.transitions.filter(action=Action.REJECT).order_by("-at", "-id").first()
+        context["rejection"] = decision
     return render(request, "claims/claim_detail.html", context)
 
 

@@ -63,12 +63,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Twice on purpose (DEBUG only, see the class): here for errors raised by the middleware below it
+    # (a bad Host header), innermost for everything the views raise.
+    "core.middleware.FriendlyErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
     "core.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordExpiryMiddleware",
     "core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.FriendlyErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,7 +90,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],  # overrides of other apps' templates (系统管理: admin/)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -148,7 +151,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Chinese only, whatever the browser asks for (no LocaleMiddleware): the manual's words everywhere, and the
+# administration in Chinese too. locale/ adds what Django's own translation lacks (admin, permissions).
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -203,10 +209,12 @@ ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 100_000))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", 2000))
 ROSTER_STALE_SECONDS = int(os.environ.get("ROSTER_STALE_SECONDS", 120))
 
-# The union's receiving account printed on payment notices (缴费通知单).
-UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "青岛市总工会职工互助保障专户")
-UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "中国工商银行青岛市分行营业部")
-UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "3803 0200 0920 0000 000")
+# The union's receiving account printed on payment notices (缴费通知单). No default: while any of the
+# three is unset no notice is issued or printed (billing.services.union_account says so in Chinese).
+# `make run` supplies clearly marked demo values (Makefile).
+UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "").strip()
+UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "").strip()
+UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "").strip()
 PAYMENT_DUE_DAYS = int(os.environ.get("PAYMENT_DUE_DAYS", 15))
 
 # --- Background work: django-tasks with the database backend; `make run` starts one worker.

@@ -3,12 +3,10 @@ from django.urls import include, path
 
 from core import views as core_views
 
-admin.site.site_header = "职工互助保障信息化管理系统 · 系统管理"
-admin.site.site_title = "系统管理"
-
 urlpatterns = [
     path("", include(([path("", core_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
     path("review/", include("review.urls")),

@@ -75,6 +75,10 @@ VERB_LABELS = {
 }
 
 
+def verb_label(verb: str) -> str:
+    return VERB_LABELS.get(verb, verb)
+
+
 def _clean(value):
     """JSON-safe, with ID numbers and account numbers masked."""
     if isinstance(value, dict):

@@ -3,11 +3,12 @@
 from django.urls import reverse
 
 from notifications.models import Notification
+from notifications.selectors import work_waiting
 
 
 def _items(entries):
     return [
-        {"label": label, "url": reverse(url_name) if ":" in url_name else url_name}
+        {"label": label, "url": reverse(url_name) if ":" in url_name else url_name, "name": url_name}
         for label, url_name in entries
     ]
 
@@ -85,5 +86,14 @@ def navigation(request):
     matches = [item for s in sections for item in s["items"] if request.path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
+    # Staff: how many items wait at their step, as a badge on the menu entry (and on the phone's ☰).
+    waiting = {work.key: work.count for work in work_waiting(user)}
+    for item in (item for s in sections for item in s["items"]):
+        if waiting.get(item["name"]):
+            item["badge"] = waiting[item["name"]]
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    return {"nav_sections": sections, "unread_notifications": unread}
+    return {
+        "nav_sections": sections,
+        "unread_notifications": unread,
+        "waiting_total": sum(waiting.values()),
+    }

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import get_resolver, get_urlconf
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -33,8 +36,6 @@ class DomainErrorMiddleware:
 def client_ip(request) -> str:
     """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front the address they saw
     (the N-th entry from the right of X-Forwarded-For; entries further left are the client's to forge)."""
-    from django.conf import settings
-
     count = settings.TRUSTED_PROXY_COUNT
     forwarded = [
         part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
@@ -71,4 +72,40 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         response["Pragma"] = "no-cache"
+        return response
+
+
+# Django's technical 404/500 pages (DEBUG) carry this tag in their <head>; our own pages never do.
+TECHNICAL_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+
+
+class FriendlyErrorPagesMiddleware:
+    """With DEBUG on (runserver, `make dev`), a user still gets the Chinese 400/404/500 page of the
+    configured error handlers instead of Django's technical page in English, which lists every URL of the
+    site. The innermost middleware, so the replacement passes through sessions, CSRF and messages as
+    usual. The traceback of a 500 is still logged by Django (logger django.request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code in (400, 404, 500)
+            and not response.streaming
+            and TECHNICAL_PAGE_MARK in response.content[:4096]
+        ):
+            return self.friendly(request, response.status_code)
+        return response
+
+    @staticmethod
+    def friendly(request, status_code):
+        handler = get_resolver(get_urlconf()).resolve_error_handler(status_code)
+        if status_code == 500:
+            response = handler(request)
+        else:
+            response = handler(request, Http404() if status_code == 404 else BadRequest())
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response = response.render()
         return response

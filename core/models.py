@@ -50,7 +50,9 @@ class AuditLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"
+        from core.audit import verb_label
+
+        return f"{self.at:%Y-%m-%d %H:%M} {verb_label(self.verb)} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -43,3 +44,10 @@ def healthz(request):
     return JsonResponse(
         {"status": status, "database": database, "worker": worker}, status=200 if status == "ok" else 503
     )
+
+
+def favicon(request):
+    """/favicon.ico for what has no <link rel="icon"> (PDFs, files, JSON): the static icon."""
+    response = redirect(static("core/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

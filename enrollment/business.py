@@ -63,3 +63,28 @@ class Enrollment(BusinessType):
 
     def agent_url(self, case) -> str:
         return reverse("enrollment:detail", args=[self.application_of(case).pk])
+
+    SHORT_KIND = {
+        Application.Kind.MAIN: "主保期参保申请",
+        Application.Kind.RENEWAL: "提前续保申请",
+        Application.Kind.SUPPLEMENT: "追加参保申请",
+    }
+
+    def subject(self, case) -> str:
+        a = self.application_of(case)
+        period = f"保期{a.period_start:%Y-%m-%d}至{a.period_end:%Y-%m-%d}"
+        return f"您为{a.unit.name}办理的{self.SHORT_KIND[a.kind]}（{period}）"
+
+    def approved_next(self, case) -> str:
+        notice = getattr(self.application_of(case), "payment_notice", None)
+        if notice is None:
+            return "请下载缴费通知单缴费。"
+        return f"请下载缴费通知单，于{notice.due_date:%Y-%m-%d}前缴费{notice.amount:,.2f}元。"
+
+    def settled_text(self, case) -> str:
+        a = self.application_of(case)
+        return f"已确认收款，保期生效，名单中的{a.roster_count}名职工自{a.period_start:%Y-%m-%d}起享受保障。"
+
+    def message_url(self, case, transition) -> str:
+        tab = "?tab=payment" if transition.to_status == "approved" else ""
+        return self.agent_url(case) + tab

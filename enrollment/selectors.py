@@ -1,6 +1,7 @@
 """Reads of enrollment, scoped by the actor; conflict look-ups used by the roster import."""
 
 import datetime
+import re
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -62,13 +63,17 @@ def application_get_for(actor, pk) -> Application:
     )
 
 
+ID_FRAGMENT = re.compile(r"^[0-9Xx]+$")
+
+
 def roster_page(application, *, query: str = "") -> QuerySet[RosterEntry]:
+    """The roster in file order; QUERY is part of a name or any part of an ID number (digits, X)."""
     entries = application.roster.all()
-    query = (query or "").strip().upper()
-    if query:
-        entries = entries.filter(
-            Q(name__icontains=query) | Q(id_number__startswith=query) | Q(id_number__endswith=query)
-        )
+    query = (query or "").strip()
+    if ID_FRAGMENT.match(query):
+        entries = entries.filter(id_number__contains=query.upper())
+    elif query:
+        entries = entries.filter(Q(name__icontains=query) | Q(id_number__contains=query.upper()))
     return entries.order_by("row_number")
 
 
@@ -111,6 +116,48 @@ def open_roster_conflicts(application, id_numbers: list[str], plans_by_code: dic
                 else "其他单位审核中或待缴费的参保申请"
             )
             yield id_number, code, f"已在{where}中参加{plans_by_code[code].name}（保期重叠）"
+
+
+def members_visible_to(actor) -> QuerySet[Member]:
+    """会员 an actor may look up: agents and district reviewers those covered in their units (ever);
+    city reviewers, finance and administrators everyone."""
+    members = Member.objects.all()
+    if actor.is_agent or actor.role == actor.Role.DISTRICT_REVIEWER:
+        units = units_visible_to(actor)
+        return members.filter(pk__in=Coverage.objects.filter(unit__in=units).values("member_id"))
+    if actor.sees_everything:
+        return members
+    return members.none()
+
+
+def members_by_name(actor, name: str, *, limit: int = 50) -> list[Member]:
+    """会员查询 by 姓名 within the actor's scope: the exact name first, else names that start with it."""
+    name = (name or "").strip()
+    if not name:
+        return []
+    scoped = members_visible_to(actor)
+    found = list(scoped.filter(name=name).order_by("birth_date", "id")[:limit])
+    if not found:
+        found = list(scoped.filter(name__startswith=name).order_by("name", "birth_date", "id")[:limit])
+    return found
+
+
+def member_units(actor, members: list[Member]) -> dict[Member, list[str]]:
+    """For the name results: each member with the names of the units (in scope) that covered them."""
+    coverages = Coverage.objects.filter(member__in=members).select_related("unit")
+    if actor.is_agent or actor.role == actor.Role.DISTRICT_REVIEWER:
+        coverages = coverages.filter(unit__in=units_visible_to(actor))
+    names: dict[int, list[str]] = {m.pk: [] for m in members}
+    for member_id, unit_name in coverages.order_by("-end").values_list("member_id", "unit__name"):
+        if unit_name not in names[member_id]:
+            names[member_id].append(unit_name)
+    return {m: names[m.pk] for m in members}
+
+
+def member_lookup_by_pk(actor, pk: int):
+    """(member, coverages) for a member picked from the name results (scoped like member_lookup)."""
+    member = members_visible_to(actor).filter(pk=pk).first()
+    return member_lookup(actor, member.id_number) if member is not None else (None, [])
 
 
 def member_lookup(actor, id_number: str):

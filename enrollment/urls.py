@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.application_submit, name="submit"),
     path("<int:pk>/delete/", views.application_delete, name="delete"),
     path("<int:pk>/roster/", views.roster_list, name="roster"),
+    path("<int:pk>/roster/export.xlsx", views.roster_export, name="roster_export"),
     path("<int:pk>/roster/template/", views.roster_template, name="roster_template"),
     path("<int:pk>/roster/upload/", views.roster_upload, name="roster_upload"),
     path("<int:pk>/roster/previous/", views.roster_from_previous, name="roster_previous"),

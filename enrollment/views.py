@@ -1,6 +1,7 @@
 """参保业务经办 → 参保申请 (manual §2): thin views over enrollment.services."""
 
 import datetime
+import re
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -13,10 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.reveal import may_reveal
 from core.audit import audit_member_lookup, audit_read
 from core.errors import DomainError
+from core.pagination import page_number, page_window
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
+from enrollment.exports import roster_export_xlsx
 from enrollment.forms import ApplicationForm, RosterUploadForm
 from enrollment.models import Application, RosterImport
 from enrollment.periods import age_on, expiry_month_label, twelve_month_period
@@ -26,6 +30,9 @@ from enrollment.selectors import (
     application_list_for_agent,
     latest_period,
     member_lookup,
+    member_lookup_by_pk,
+    member_units,
+    members_by_name,
     roster_page,
 )
 from enrollment.services import (
@@ -271,12 +278,19 @@ def _roster_diff(application, previous, *, names: int = 30) -> dict:
     }
 
 
+ROSTER_PAGE_SIZES = (20, 50, 200)
+
+
 @login_required
 def roster_list(request, pk):
-    """htmx: the roster, paged and searchable (agents on 查看, reviewers on the item screen)."""
+    """htmx: the roster, paged (page numbers, a jump box, 20/50/200 a page) and searchable by part of a name
+    or an ID number (agents on 查看, reviewers on the item screen)."""
     application = application_get_for(request.user, pk)
-    entries = roster_page(application, query=request.GET.get("q", ""))
-    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()[:50]
+    size = request.GET.get("size", "")
+    size = int(size) if size.isdigit() and int(size) in ROSTER_PAGE_SIZES else ROSTER_PAGE_SIZES[0]
+    paginator = Paginator(roster_page(application, query=query), size)
+    page = paginator.page(page_number(request.GET.get("page"), last=paginator.num_pages))
     lines = list(application.plan_lines.select_related("plan"))
     rows = [
         {
@@ -291,8 +305,31 @@ def roster_list(request, pk):
     return render(
         request,
         "enrollment/_roster_table.html",
-        {"application": application, "page": page, "rows": rows, "query": request.GET.get("q", "")},
+        {
+            "application": application,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "size": size,
+            "sizes": ROSTER_PAGE_SIZES,
+            "window": page_window(page),
+            "may_reveal": may_reveal(request.user),
+        },
     )
+
+
+@login_required
+def roster_export(request, pk):
+    """【导出名单】: the whole roster (or the rows matching the search) as xlsx, ID numbers masked;
+    ?full=1 (a role that may see full values) exports them as submitted. Every export is audited."""
+    application = application_get_for(request.user, pk)
+    content = roster_export_xlsx(
+        actor=request.user,
+        application=application,
+        query=request.GET.get("q", "").strip()[:50],
+        full=request.GET.get("full") == "1" and may_reveal(request.user),
+    )
+    return _download(content, f"参保职工名单-{application.unit.name}-{application.pk}.xlsx")
 
 
 @login_required
@@ -439,22 +476,40 @@ def application_delete(request, pk):
     return redirect("enrollment:list")
 
 
+ID_LIKE = re.compile(r"^[0-9Xx]+$")
+
+
 @login_required
 def member_search(request):
-    """会员查询: the coverage history of an ID number (agents: in their units; staff: all)."""
-    query = normalize_code(request.GET.get("id_number", ""))
-    member, coverages = (None, [])
-    if query:
-        member, coverages = member_lookup(request.user, query)
-        audit_member_lookup(actor=request.user, member=member, id_number=query)
-    return render(
-        request,
-        "enrollment/member_search.html",
-        {
-            "query": query,
-            "member": member,
-            "coverages": coverages,
-            "page_title": "会员查询",
-            "today": timezone.localdate(),
-        },
-    )
+    """会员查询: the coverage history of a member (agents: in their units; staff: all), found by the full
+    ID number or by 姓名 (then the matching members, with masked IDs, to pick from)."""
+    raw = (request.GET.get("q") or request.GET.get("id_number") or "").strip()
+    picked = request.GET.get("member", "")
+    context = {"query": raw, "page_title": "会员查询", "today": timezone.localdate()}
+    if picked.isdigit():
+        member, context["coverages"] = member_lookup_by_pk(request.user, int(picked))
+        context["member"], context["searched"] = member, "pick"
+        if member is not None:
+            audit_member_lookup(actor=request.user, member=member, id_number=member.id_number)
+    elif raw and ID_LIKE.match(raw.replace(" ", "")):
+        code = normalize_code(raw)
+        if len(code) not in (15, 18):
+            context["searched"] = "partial_id"  # say plainly what is needed
+        else:
+            member, context["coverages"] = member_lookup(request.user, code)
+            context["member"], context["searched"] = member, "id"
+            audit_member_lookup(actor=request.user, member=member, id_number=code)
+    elif raw:
+        found = members_by_name(request.user, raw)
+        context["searched"] = "name"
+        context["matches"] = [
+            {"member": m, "units": units} for m, units in member_units(request.user, found).items()
+        ]
+        audit_read(
+            actor=request.user,
+            verb="member_lookup",
+            object_type="enrollment.member",
+            object_repr=raw[:50],
+            details={"name": raw[:50], "found": len(context["matches"]), "what": "会员查询（姓名）"},
+        )
+    return render(request, "enrollment/member_search.html", context)

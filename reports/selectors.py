@@ -57,9 +57,13 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         n=Count("member_id", distinct=True)
     ):
         by_org[org_id].members = count
-    for plan_id, count in in_force.values_list("plan_id").annotate(n=Count("member_id", distinct=True)):
+    # Per plan, 单位数 is the units with members in force in that plan today (参保单位数).
+    for plan_id, members, units_in_plan in in_force.values_list("plan_id").annotate(
+        n=Count("member_id", distinct=True), u=Count("unit_id", distinct=True)
+    ):
         if plan_id in by_plan:
-            by_plan[plan_id].members = count
+            by_plan[plan_id].members = members
+            by_plan[plan_id].units = units_in_plan
 
     receipts = PaymentReceipt.objects.filter(
         paid_on__gte=start, paid_on__lte=end, notice__application__unit__parent_org_id__in=leaf_ids

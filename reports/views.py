@@ -73,7 +73,9 @@ def report_xlsx(request):
     ):
         sheet = book.add_worksheet(title)
         sheet.write_string(0, 0, f"{year}年 统计（在保会员数截至 {today:%Y-%m-%d}）")
-        for col, (_key, label) in enumerate(COLUMNS):
+        for col, (key, label) in enumerate(COLUMNS):
+            if key == "units" and title == "按保障计划":
+                label = "参保单位数"  # units with members in force in the plan (not registrations)
             sheet.write_string(2, col, first if col == 0 else label, head)
         for index, row in enumerate([*rows, data["totals"]] if title == "按区县" else rows, start=3):
             for col, (key, _label) in enumerate(COLUMNS):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from review.models import Case, Transition, Workflow, WorkflowStep
 
 
@@ -26,19 +27,41 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: status changes only through the review screens (the engine)."""
 
-    list_display = ["id", "kind", "title", "status", "current_step", "org", "submitted_at"]
+    list_display = ["number", "kind", "title", "status", "current_step", "org", "submitted_at"]
     list_filter = ["kind", "status"]
     search_fields = ["title"]
+    fields = [
+        "kind",
+        "title",
+        "unit",
+        "applicant",
+        "route_display",
+        "workflow_display",
+        "status",
+        "current_step",
+        "last_return_reason",
+        "created_display",
+        "submitted_at",
+        "decided_at",
+    ]
+    readonly_fields = ["route_display", "workflow_display", "created_display"]
     inlines = [TransitionInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description="编号", ordering="id")
+    def number(self, obj):
+        return obj.pk
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="创建时间")
+    def created_display(self, obj):
+        return obj.created_at
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description="审核流程")
+    def workflow_display(self, obj):
+        return obj.workflow
+
+    @admin.display(description="上级单位（按上报时）")
+    def route_display(self, obj):
+        return obj.org or "—"

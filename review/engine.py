@@ -149,7 +149,6 @@ def case_transition(
         to_label=fresh.status_label,
         reason=reason,
     )
-    notify_case_transition(case=fresh, transition=transition)
     if to_status == Status.APPROVED:
         business.on_approved(fresh, actor)
     elif to_status in (Status.EFFECTIVE, Status.CLOSED):
@@ -158,4 +157,6 @@ def case_transition(
         business.on_rejected(fresh, actor)
     elif to_status == Status.DELETED:
         business.on_deleted(fresh, actor)
+    # After the hooks, so that the message can say what they produced (the notice's amount and due date).
+    notify_case_transition(case=fresh, transition=transition)
     return fresh

@@ -181,7 +181,7 @@ class Transition(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.case_id} {self.action} {self.from_label}→{self.to_label}"
+        return f"{self.get_action_display()}：{self.from_label} → {self.to_label}"
 
 
 class Material(models.Model):

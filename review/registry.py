@@ -59,6 +59,24 @@ class BusinessType:
     def agent_url(self, case) -> str:
         raise NotImplementedError
 
+    # --- the agent's messages (notifications.services.case_message writes the sentence) ---------------
+
+    def subject(self, case) -> str:
+        """How a message names the business: 您的单位注册申请（青岛海川机械有限公司）."""
+        return f"您的{case.get_kind_display()}（{case.title}）"
+
+    def approved_next(self, case) -> str:
+        """What the agent may or must do once the business is finally approved (ends that message)."""
+        return ""
+
+    def settled_text(self, case) -> str:
+        """The end of the message when finance settles the business (收款确认 / 给付)."""
+        return "已办结。"
+
+    def message_url(self, case, transition) -> str:
+        """Where the message leads the agent: the business, or the tab that matters after this move."""
+        return self.agent_url(case)
+
 
 _registry: dict[str, BusinessType] = {}
 

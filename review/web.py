@@ -27,10 +27,11 @@ def agent_case_actions(
         )
     actions.append({"key": "view", "label": "查看", "url": detail_url})
     if case.status in REASON_STATUSES:
+        rejected = case.status == Status.REJECTED  # final, not a return: say so
         actions.append(
             {
                 "key": "reason",
-                "label": "查看退回原因",
+                "label": "查看不予给付原因" if rejected else "查看退回原因",
                 "url": reason_url or detail_url,
                 "css": "btn-outline-danger",
             }

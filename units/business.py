@@ -39,6 +39,12 @@ class UnitRegistration(BusinessType):
     def agent_url(self, case) -> str:
         return reverse("units:detail", args=[case.unit_id])
 
+    def subject(self, case) -> str:
+        return f"您的单位注册申请（{case.unit.name}）"
+
+    def approved_next(self, case) -> str:
+        return "单位注册完成，可以为职工办理参保业务。"
+
 
 class UnitChangeBusiness(BusinessType):
     """单位信息编辑 (manual §1.1.2): city only ("编辑市总审核中"); approval applies the change."""
@@ -85,6 +91,15 @@ class UnitChangeBusiness(BusinessType):
     def agent_url(self, case) -> str:
         return reverse("units:detail", args=[case.unit_id])
 
+    def subject(self, case) -> str:
+        return f"您提交的“{case.unit.name}”单位信息变更"
+
+    def approved_next(self, case) -> str:
+        return "变更后的单位信息已生效，可在“变更记录”中查看。"
+
+    def message_url(self, case, transition) -> str:
+        return self.agent_url(case) + ("?tab=history" if transition.to_status == "approved" else "")
+
 
 class UnitBindingBusiness(BusinessType):
     """单位绑定 (manual §1.2): city only; approval swaps the unit's agent."""
@@ -110,3 +125,14 @@ class UnitBindingBusiness(BusinessType):
 
     def agent_url(self, case) -> str:
         return reverse("units:binding_detail", args=[self.binding_of(case).pk])
+
+    def subject(self, case) -> str:
+        return f"您绑定单位“{case.unit.name}”的申请"
+
+    def approved_next(self, case) -> str:
+        return "该单位已绑定到您的账号，可以查看和办理它的全部业务。"
+
+    def message_url(self, case, transition) -> str:
+        if transition.to_status == "approved":
+            return reverse("units:detail", args=[case.unit_id])
+        return self.agent_url(case)

@@ -32,6 +32,15 @@ def invoice_list(request):
     )
 
 
+def _unit_defaults(unit) -> dict:
+    """开一个户头 defaults: 发票抬头 = unit name, 纳税人识别号 = credit code, the address and phone."""
+    return {
+        "title": unit.name,
+        "taxpayer_id": unit.credit_code,
+        "address_phone": f"{unit.address} {unit.contact_phone}",
+    }
+
+
 def _save(request, *, unit, instance=None):
     form = InvoiceInfoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -70,11 +79,7 @@ def invoice_create(request):
     else:
         initial = {"mode": InvoiceInfo.Mode.SINGLE}
         if unit is not None:
-            initial.update(
-                title=unit.name,
-                taxpayer_id=unit.credit_code,
-                address_phone=f"{unit.address} {unit.contact_phone}",
-            )
+            initial.update(_unit_defaults(unit))
         form = InvoiceInfoForm(initial=initial)
     context = {"form": form, "unit": unit, "candidates": candidates, "page_title": "新增开票信息"}
     return render(request, "units/invoice_form.html", context)
@@ -89,7 +94,10 @@ def invoice_edit(request, pk):
         if saved:
             return redirect("units:invoices")
     else:
-        form = InvoiceInfoForm(initial={field: getattr(info, field) for field in INVOICE_FIELDS})
+        # 开多个户头 keeps no single-title fields: switching back to 开一个户头 starts from the defaults.
+        saved = {field: getattr(info, field) for field in INVOICE_FIELDS}
+        initial = {**_unit_defaults(info.unit), **{k: v for k, v in saved.items() if v}}
+        form = InvoiceInfoForm(initial=initial)
     context = {"form": form, "unit": info.unit, "info": info, "page_title": "编辑开票信息"}
     return render(request, "units/invoice_form.html", context)
 

@@ -120,3 +120,17 @@ def invoice_infos_visible_to(actor) -> QuerySet[InvoiceInfo]:
     if actor.role in (actor.Role.FINANCE, actor.Role.CITY_REVIEWER, actor.Role.ADMIN):
         return infos
     return infos.none()
+
+
+def binding_away_from(actor, unit_id) -> UnitBinding | None:
+    """The approved 单位绑定 that took UNIT_ID away from ACTOR (most recent), if any — so that an old message
+    can say where the unit went instead of a bare 404."""
+    if not actor.is_authenticated or not actor.is_agent:
+        return None
+    return (
+        UnitBinding.objects.filter(unit_id=unit_id, previous_agent=actor, applied_at__isnull=False)
+        .exclude(unit__agent=actor)
+        .select_related("unit", "requester")
+        .order_by("-applied_at")
+        .first()
+    )

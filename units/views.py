@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.templatetags.ui import BADGE_CLASSES
 from orgs.selectors import org_leaves
 from review.engine import steps_ahead
 from review.models import Status
@@ -75,8 +76,20 @@ def _row_actions(request, unit: Unit) -> list[dict]:
         )
     if rules.has_perm("units.edit_unit", user, unit):
         actions.append({"key": "edit", "label": "编辑", "url": reverse("units:edit", args=[unit.pk])})
-    if rules.has_perm("units.delete_unit", user, unit):
-        what = "撤销本次编辑" if unit.is_approved else "删除"
+    if rules.has_perm("units.delete_unit", user, unit) and unit.is_approved:
+        # A draft edit of an approved unit: only the edit goes, the unit and its approved data stay.
+        actions.append(
+            {
+                "key": "cancel_edit",
+                "label": "撤销编辑",
+                "url": reverse("units:delete", args=[unit.pk]),
+                "post": True,
+                "css": "btn-outline-secondary",
+                "confirm": f"确定撤销对“{unit.name}”的本次编辑吗？\n"
+                "只放弃尚未上报的修改，已审核通过的单位信息保持不变，单位不会被删除。",
+            }
+        )
+    elif rules.has_perm("units.delete_unit", user, unit):
         actions.append(
             {
                 "key": "delete",
@@ -84,10 +97,31 @@ def _row_actions(request, unit: Unit) -> list[dict]:
                 "url": reverse("units:delete", args=[unit.pk]),
                 "post": True,
                 "css": "btn-outline-danger",
-                "confirm": f"确定{what}“{unit.name}”吗？",
+                "confirm": f"确定删除“{unit.name}”吗？",
             }
         )
     return actions
+
+
+# The state of a pending edit of an approved unit, shown next to its 审核通过.
+EDIT_BADGES = {
+    Status.DRAFT: ("编辑未上报", "text-bg-warning"),
+    Status.RETURNED: ("编辑被退回", "text-bg-danger"),
+}
+
+
+def status_badges(unit: Unit) -> list[dict]:
+    """The unit's badges: its registration status; an approved unit with a pending edit stays 审核通过 and
+    gets a second badge for the edit (编辑未上报 / 编辑被退回 / 编辑市总审核中)."""
+    registration = unit.registration_case
+    badges = []
+    if registration is not None:
+        badges.append({"label": registration.status_label, "css": BADGE_CLASSES.get(registration.status)})
+    change = unit.open_change if unit.is_approved else None
+    if change is not None:
+        label, css = EDIT_BADGES.get(change.case.status, (change.case.status_label, "text-bg-primary"))
+        badges.append({"label": label, "css": css, "key": "edit"})
+    return badges
 
 
 @login_required
@@ -95,7 +129,7 @@ def unit_list(request):
     """单位信息管理 → 单位注册: the agent's units."""
     _agent_only(request)
     units = list(unit_list_for_agent(request.user))
-    rows = [{"unit": u, "case": u.display_case, "actions": _row_actions(request, u)} for u in units]
+    rows = [{"unit": u, "badges": status_badges(u), "actions": _row_actions(request, u)} for u in units]
     return render(request, "units/unit_list.html", {"rows": rows, "page_title": "单位注册"})
 
 
@@ -224,6 +258,7 @@ def unit_detail(request, pk):
     context = {
         "unit": unit,
         "case": unit.display_case,
+        "badges": status_badges(unit),
         "merged_from": list(unit.merged_from.all()),
         "materials": active_materials(unit.materials_case) if unit.materials_case_id else [],
         "slots": UNIT_MATERIAL_SLOTS,
@@ -272,7 +307,10 @@ def unit_delete_view(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"已撤销“{unit.name}”的本次编辑" if was_approved else f"“{unit.name}”已删除"
+            request,
+            f"已撤销“{unit.name}”的本次编辑，单位仍为审核通过，信息保持不变"
+            if was_approved
+            else f"“{unit.name}”已删除",
         )
     return redirect("units:list")
 

@@ -51,6 +51,12 @@ NOT_SERVICES = {
     "notifications.services.notify_case_transition": "side effect of case_transition; its Transition row "
     "is the record",
     "notifications.services.notifications_mark_read": "the person's own unread marks, no business data",
+    "notifications.services.case_message": "read: the sentence for one move of a case",
+    "notifications.services.digest_text": "read: the 每日待办 sentence",
+    "notifications.services.notify_unbound": "side effect of unit_binding_apply, whose audit row and "
+    "Transition are the record",
+    "notifications.services.daily_digest_send": "the staff's own reminder messages, no business data",
+    "billing.services.union_account": "read: the union's account from settings",
 }
 
 STRONG = "Qingdao#Union2026"

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from core.demo import tiny_pdf
@@ -373,3 +374,105 @@ def test_a_renewal_starts_from_the_previous_roster_and_names_who_joined_and_left
     page = client.get(reverse("enrollment:detail", args=[renewal.pk]) + "?tab=roster").content.decode()
     assert "与上一保期（2026-04-01 至 2027-03-31）相比：新增 1 人，减少 1 人，续保 2 人。" in page
     assert "新增：职工11" in page and "减少：职工1<" in page
+
+
+# --- editing a returned 提前续保: the hand-kept period stays correctable ----------------------------------
+
+
+def test_editing_a_returned_renewal_shows_and_saves_the_period_end(client, factory, pdf_file):
+    from review.services import material_upload
+
+    start = timezone.localdate().replace(day=1) + datetime.timedelta(days=40)
+    renewal = factory.application(
+        kind="renewal",
+        period_start=start,
+        period_end=start + datetime.timedelta(days=200),
+        rows=factory.people(1),
+    )
+    material_upload(case=renewal.case, slot="application_letter", upload=pdf_file(), actor=renewal.unit.agent)
+    renewal = to_status(factory, renewal, Status.RETURNED)
+    client.force_login(renewal.unit.agent)
+
+    page = client.get(reverse("enrollment:edit", args=[renewal.pk])).content.decode()
+    block = re.search(
+        r'<div class="col-md-6" data-show-when="kind=renewal" id="period-end-block"[^>]*>', page
+    )
+    assert block and " hidden" not in block.group(0)  # visible from the first paint, not only after JS
+    assert f'name="period_end" value="{renewal.period_end:%Y-%m-%d}"' in page
+    assert '<div class="form-control-plaintext" id="kind-fixed">提前续保</div>' in page
+
+    corrected = start + datetime.timedelta(days=300)
+    response = client.post(
+        reverse("enrollment:edit", args=[renewal.pk]),
+        {
+            "unit": renewal.unit_id,
+            "kind": "renewal",
+            "period_start": start.isoformat(),
+            "period_end": corrected.isoformat(),
+            "plan_ZJ": "1",
+        },
+    )
+    assert response.status_code == 302
+    renewal.refresh_from_db()
+    assert renewal.period_end == corrected
+
+
+def test_editing_a_supplement_keeps_the_period_end_hidden(client, factory, pdf_file):
+    unit = factory.approved_unit()
+    this_month = timezone.localdate().replace(day=1)
+    factory.effective_application(factory.application(unit, period_start=this_month, rows=factory.people(1)))
+    supplement = factory.application(unit, kind="supplement", rows=factory.people(1, first=5))
+    client.force_login(unit.agent)
+    page = client.get(reverse("enrollment:edit", args=[supplement.pk])).content.decode()
+    assert 'id="period-end-block" hidden' in page
+    assert '<div class="form-control-plaintext" id="kind-fixed">追加</div>' in page
+
+
+# --- 会员查询: by ID number or by 姓名 (within the user's scope) ------------------------------------------
+
+
+def test_the_member_lookup_finds_members_by_name_with_masked_ids_to_pick_from(client, factory):
+    from core.validators import mask_id_number
+
+    unit = factory.approved_unit()
+    first = factory.covered_member(unit, name="高秀英")
+    second = factory.covered_member(unit, name="高秀英", female=True)
+    elsewhere = factory.covered_member(factory.approved_unit(), name="高秀英")  # another agent's unit
+    url = reverse("enrollment:members")
+    client.force_login(unit.agent)
+
+    page = client.get(url, {"q": "高秀英"}).content.decode()
+    assert "没有查到身份证号为" not in page
+    rows = re.findall(r'<tr data-member="(\d+)">(.*?)</tr>', page, re.S)
+    assert sorted(int(pk) for pk, _ in rows) == sorted([first.pk, second.pk])  # not the other agent's
+    assert "（2 人，请选择）" in page
+    for _pk, row in rows:
+        assert unit.name in row
+    assert mask_id_number(first.id_number) in page and first.id_number not in page
+
+    pick = re.search(rf'href="(\?q=[^"]+member={first.pk})"', page).group(1).replace("&amp;", "&")
+    detail = client.get(url + pick).content.decode()
+    assert 'id="coverage-table"' in detail and mask_id_number(first.id_number) in detail
+    assert first.id_number not in detail  # masked here too; 「显示完整」 is a logged request
+    # The other agent's member cannot be picked by changing the number in the address.
+    other = client.get(url, {"member": elsewhere.pk}).content.decode()
+    assert 'id="coverage-table"' not in other and "没有查到该会员" in other
+
+
+def test_the_member_lookup_finds_by_the_start_of_a_name_and_staff_see_everyone(client, factory):
+    unit = factory.approved_unit()
+    factory.covered_member(unit, name="高秀英")
+    client.force_login(factory.city_reviewer())
+    page = client.get(reverse("enrollment:members"), {"q": "高秀"}).content.decode()
+    assert len(re.findall(r'<tr data-member="\d+">', page)) == 1
+
+
+def test_the_member_lookup_says_plainly_what_it_needs(client, factory):
+    unit = factory.approved_unit()
+    client.force_login(unit.agent)
+    url = reverse("enrollment:members")
+    page = client.get(url, {"q": "37020219"}).content.decode()
+    assert "按身份证号查询需要输入完整的18位（或15位）身份证号；也可以输入会员姓名查询" in page
+    page = client.get(url, {"q": "无此人"}).content.decode()
+    assert "没有查到姓名为“无此人”的会员（仅查询在您的单位参保过的会员）" in page
+    assert "没有查到身份证号为" not in page

@@ -114,3 +114,27 @@ def test_members_are_counted_on_the_day_of_the_report(client, demo, django_user_
     Coverage.objects.update(end=yesterday)
     client.force_login(django_user_model.objects.get(username="city"))
     assert rows(client.get("/reports/"), "districts")["市南区"].members == 0
+
+
+def test_the_plan_sheet_counts_the_units_with_members_in_force_in_each_plan(
+    client, demo, factory, django_user_model
+):
+    """按保障计划 → 参保单位数: the demo unit covers ZJ, NG and YW; a second unit only ZJ."""
+    other = factory.approved_unit(name="青岛第二机械有限公司")
+    factory.covered_member(other, plans={"ZJ": 1}, name="王丽")
+    client.force_login(django_user_model.objects.get(username="city"))
+    by_plan = rows(client.get("/reports/"), "plans")
+    assert by_plan["重大疾病互助保障"].units == 2
+    assert by_plan["女职工特殊疾病互助保障"].units == 1
+    assert by_plan["意外伤害互助保障"].units == 1
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(client.get("/reports/export.xlsx").content))
+    plans = book.get_sheet_by_name("按保障计划").to_python()
+    assert plans[2][:3] == ["保障计划", "参保单位数", "在保会员数"]
+    assert {row[0]: row[1] for row in plans[3:]} == {
+        "重大疾病互助保障": 2,
+        "女职工特殊疾病互助保障": 1,
+        "意外伤害互助保障": 1,
+        "在职职工住院医疗互助保障": 0,  # nobody covered
+    }
+    assert "参保单位数" in client.get("/reports/").content.decode()

@@ -55,7 +55,8 @@ def browser_context_args(browser_context_args):
 CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", function (e) {
   window.__cspViolation({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample,
-                         where: e.sourceFile + ":" + e.lineNumber, page: location.href});
+                         where: e.sourceFile + ":" + e.lineNumber, page: location.href,
+                         element: ((e.target && e.target.outerHTML) || "").slice(0, 300)});
 });
 """
 

@@ -75,12 +75,13 @@ def test_agent_edits_the_approved_units_address_and_the_city_approves(actor, sho
     shot(zhang, "03-edit-materials")
     zhang.get_by_role("button", name="保存").click()
     expect(zhang.locator("#messages")).to_contain_text("单位信息已保存，可以上报")
-    expect(unit_row(zhang).locator(".status-badge")).to_have_text("草稿")
+    # The unit stays 审核通过 while its edit waits to be reported.
+    expect(unit_row(zhang).locator(".status-badge")).to_have_text(["审核通过", "编辑未上报"])
 
     # 上报 → 编辑市总审核中; 编辑 is gone while the city reviews it.
     unit_row(zhang).get_by_role("button", name="上报", exact=True).click()
     expect(zhang.locator("#messages")).to_contain_text(f"“{DEMO_UNIT_NAME}”已上报，当前状态：编辑市总审核中")
-    expect(unit_row(zhang).locator(".status-badge")).to_have_text("编辑市总审核中")
+    expect(unit_row(zhang).locator(".status-badge")).to_have_text(["审核通过", "编辑市总审核中"])
     expect(unit_row(zhang).get_by_role("link", name="编辑", exact=True)).to_have_count(0)
     shot(zhang, "04-list-in-review")
     shot_narrow(zhang, "04-list-in-review")
@@ -209,6 +210,25 @@ def test_li_binds_zhangs_unit_and_after_city_approval_zhang_loses_it(server, act
     shot(zhang, "09-zhang-404")
     shot_narrow(zhang, "09-zhang-404")
 
+    # 张三 was told: the bell leads to the message, which opens a page that says where the unit went —
+    # and so do his older messages about that unit (no bounce to the list, no 404).
+    zhang.goto(server.url + "/units/")
+    zhang.locator("#notification-bell").click()
+    unbound = zhang.locator("#notification-list li", has_text="您已解除与该单位的绑定")
+    expect(unbound).to_contain_text(f"单位“{DEMO_UNIT_NAME}”已由代办员李四绑定（市总工会审核通过）")
+    expect(unbound.locator(".badge", has_text="解除绑定")).to_be_visible()
+    shot(zhang, "10-zhang-messages")
+    shot_narrow(zhang, "10-zhang-messages")
+    unbound.get_by_role("link").click()
+    expect(zhang.locator("#unbound")).to_contain_text(f"您已解除与“{DEMO_UNIT_NAME}”的绑定。")
+    expect(zhang.locator("#unbound")).to_contain_text("由代办员李四绑定")
+    shot(zhang, "11-zhang-unbound")
+    shot_narrow(zhang, "11-zhang-unbound")
+    zhang.get_by_role("link", name="返回消息列表").click()
+    older = zhang.locator("#notification-list li", has_text="主保期参保申请").first
+    older.get_by_role("link").click()
+    expect(zhang.locator("#unbound")).to_contain_text(f"您已解除与“{DEMO_UNIT_NAME}”的绑定。")
+
 
 # --- (3) invoice information --------------------------------------------------------------------------------
 
@@ -269,9 +289,19 @@ def test_invoice_info_notice_one_title_special_then_edit_to_multiple(server, act
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     shot(zhang, "05-list-multiple")
 
+    # 编辑 again → back to 开一个户头: the title and taxpayer ID start from the unit's, not empty.
+    row.get_by_role("link", name="编辑").click()
+    zhang.get_by_role("radio", name="开一个户头").check()
+    expect(zhang.locator("#single-fields")).to_be_visible()
+    expect(zhang.get_by_label("发票抬头")).to_have_value(DEMO_UNIT_NAME)
+    expect(zhang.get_by_label("纳税人识别号")).to_have_value(unit.credit_code)
+    shot(zhang, "06-back-to-one-title")
+    shot_narrow(zhang, "06-back-to-one-title")
+    menu(zhang, "开票信息管理")
+
     # Finance reads it in 开票信息查询.
     finance = actor("finance")
     menu(finance, "开票信息查询")
     expect(finance.locator("tbody")).to_contain_text(DEMO_UNIT_NAME)
     expect(finance.locator("tbody")).to_contain_text("开多个户头")
-    shot(finance, "06-finance-all")
+    shot(finance, "07-finance-all")

@@ -263,6 +263,26 @@ def test_multiple_titles_with_a_pdf_attachment(agent_client, unit, factory):
 
 
 @pytest.mark.django_db
+def test_editing_multiple_titles_offers_the_unit_defaults_for_one_title(agent_client, unit):
+    agent_client.post("/units/invoices/new/", {"unit": unit.pk, "mode": "multiple", "attachment": pdf()})
+    info = InvoiceInfo.objects.get(unit=unit)
+    assert (info.title, info.taxpayer_id) == ("", "")
+
+    edit = html_of(agent_client.get(f"/units/invoices/{info.pk}/edit/"))
+    assert 'name="mode" value="multiple"' in edit and re.search(r'value="multiple"[^>]*checked', edit)
+    assert f'name="title" value="{unit.name}"' in edit  # ready when 开一个户头 is picked
+    assert f'name="taxpayer_id" value="{unit.credit_code}"' in edit
+    assert f'name="address_phone" value="{unit.address} {unit.contact_phone}"' in edit
+
+
+@pytest.mark.django_db
+def test_editing_one_title_keeps_what_was_saved(agent_client, unit):
+    info = save_info(unit, title="青岛甲方机械有限公司工会")
+    edit = html_of(agent_client.get(f"/units/invoices/{info.pk}/edit/"))
+    assert 'name="title" value="青岛甲方机械有限公司工会"' in edit
+
+
+@pytest.mark.django_db
 def test_multiple_titles_need_an_attachment_that_is_really_a_pdf_or_image(agent_client, unit):
     response = agent_client.post("/units/invoices/new/", {"unit": unit.pk, "mode": "multiple"})
     assert "开多个户头时请上传说明开票信息的附件" in html_of(response)

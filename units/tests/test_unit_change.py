@@ -408,7 +408,7 @@ def test_a_draft_edit_can_be_discarded_and_the_unit_is_untouched(agent_client, u
     change = save(unit, address=NEW_ADDRESS)
     response = agent_client.post(f"/units/{unit.pk}/delete/", follow=True)
 
-    assert "已撤销“青岛海川机械有限公司”的本次编辑" in messages_of(response)
+    assert messages_of(response) == ["已撤销“青岛海川机械有限公司”的本次编辑，单位仍为审核通过，信息保持不变"]
     change.refresh_from_db()
     assert change.is_open is False and change.case.status == Status.DELETED
     unit.refresh_from_db()
@@ -435,9 +435,44 @@ def test_editing_through_the_three_tabs(agent_client, unit):
     response = agent_client.post(f"/units/{unit.pk}/edit/materials/", follow=True)
     assert "单位信息已保存，可以上报" in messages_of(response)
     row = re.search(r'<tr data-unit="青岛海川机械有限公司">(.*?)</tr>', response.content.decode(), re.S)
-    assert "草稿" in row.group(1)
-    for action in ("submit", "view", "edit", "delete"):
+    assert "编辑未上报" in row.group(1)
+    for action in ("submit", "view", "edit", "cancel_edit"):
         assert f'data-action="{action}"' in row.group(1), action
+
+
+def status_cell(listing: str, name: str) -> list[str]:
+    row = re.search(rf'<tr data-unit="{name}">(.*?)</tr>', listing, re.S).group(1)
+    cell = re.search(r'<td class="unit-status">(.*?)</td>', row, re.S).group(1)
+    return re.findall(r'<span class="badge[^"]*"[^>]*>([^<]+)</span>', cell)
+
+
+@pytest.mark.django_db
+def test_an_approved_unit_with_a_saved_edit_stays_approved_and_offers_to_cancel_only_the_edit(
+    agent_client, unit, city
+):
+    save(unit, address=NEW_ADDRESS)
+    listing = page(agent_client, "/units/")
+    assert status_cell(listing, unit.name) == ["审核通过", "编辑未上报"]
+    row = re.search(rf'<tr data-unit="{unit.name}">(.*?)</tr>', listing, re.S).group(1)
+    assert ">撤销编辑</button>" in row and ">删除</button>" not in row
+    assert "已审核通过的单位信息保持不变，单位不会被删除" in row  # the confirmation says so
+    detail = page(agent_client, f"/units/{unit.pk}/")
+    assert 'data-badge="edit">编辑未上报<' in detail and ">审核通过<" in detail
+
+    # Under review and after a return the unit is still 审核通过, with the edit's own state next to it.
+    case = submit(unit)
+    assert status_cell(page(agent_client, "/units/"), unit.name) == ["审核通过", "编辑市总审核中"]
+    case_transition(case=case, action=Action.RETURN, actor=city, reason="地址有误")
+    assert status_cell(page(agent_client, "/units/"), unit.name) == ["审核通过", "编辑被退回"]
+
+
+@pytest.mark.django_db
+def test_a_unit_being_registered_shows_one_badge_and_a_real_delete(agent_client, factory, unit):
+    factory.unit(unit.agent, name="青岛草稿二有限公司")
+    listing = page(agent_client, "/units/")
+    assert status_cell(listing, "青岛草稿二有限公司") == ["草稿"]
+    row = re.search(r'<tr data-unit="青岛草稿二有限公司">(.*?)</tr>', listing, re.S).group(1)
+    assert ">删除</button>" in row and "撤销编辑" not in row
 
 
 @pytest.mark.django_db

@@ -10,7 +10,10 @@ document.addEventListener("click", function (event) {
 function syncConditional() {
   document.querySelectorAll("[data-show-when]").forEach(function (block) {
     var parts = block.getAttribute("data-show-when").split("=");
-    var checked = document.querySelector('[name="' + parts[0] + '"]:checked') || document.querySelector('select[name="' + parts[0] + '"]');
+    // A radio group or select the user changes, or a fixed value (hidden input, e.g. when editing).
+    var checked = document.querySelector('[name="' + parts[0] + '"]:checked') ||
+      document.querySelector('select[name="' + parts[0] + '"]') ||
+      document.querySelector('input[type="hidden"][name="' + parts[0] + '"]');
     var value = checked ? checked.value : "";
     block.hidden = parts[1].split(",").indexOf(value) === -1;
   });
@@ -25,6 +28,11 @@ document.addEventListener("submit", function (event) {
   var text = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
   if (text && !window.confirm(text)) event.preventDefault();
 }, true);
+// The same for a link (e.g. an export with full ID numbers).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-confirm]");
+  if (link && !window.confirm(link.getAttribute("data-confirm"))) event.preventDefault();
+});
 // A select with data-autosubmit sends its form when changed.
 document.addEventListener("change", function (event) {
   if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
