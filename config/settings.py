@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,10 +174,18 @@ STORAGES = {
     },
 }
 
-# Upload limits: materials (PDF/JPEG/PNG) up to 10 MB each.
+# Upload limits: materials (PDF/JPEG/PNG) up to 10 MB each, images up to 50 million pixels. The first
+# upload handler stops a file at its view's limit while the body streams in (core.uploads); form bodies
+# without files are limited to 5 MB. Everything over a limit gets a Chinese 413 (core.middleware).
 MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", 10 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows; above ROSTER_SYNC_ROWS rows the import
 # runs in the background worker with a progress bar. An import without a heartbeat for

@@ -3,9 +3,10 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 
 from core.models import WorkerHeartbeat
@@ -40,4 +41,31 @@ def healthz(request):
     status = "ok" if database == "ok" else "error"
     return JsonResponse(
         {"status": status, "database": database, "worker": worker}, status=200 if status == "ok" else 503
+    )
+
+
+def refuse(request, *, status: int, message: str, code: str = "invalid", title: str = "提交的内容无法处理"):
+    """A refusal before any view ran: JSON for the API, a feedback line for htmx, else a Chinese page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": code, "message": message}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(f'<div class="text-danger small">{escape(message)}</div>', status=status)
+        response["HX-Retarget"] = "#upload-feedback"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "core/refused.html", {"title": title, "message": message}, status=status)
+
+
+def too_large(request, limit: int, *, files: bool):
+    what = "上传的文件" if files else "提交的内容"
+    return refuse(
+        request,
+        status=413,
+        code="too_large",
+        title="提交的内容过大",
+        message=f"{what}超过了 {limit / 1048576:.0f} MB 的上限，系统没有接收。",
     )

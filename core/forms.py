@@ -1,0 +1,92 @@
+"""Form fields that parse hostile input safely; every form of the project uses them for text, money, dates.
+
+- TextField: bounded (max_length is required and shown under the field), NUL refused, control and bidi
+  characters removed (core.text).
+- MoneyField: strict Decimal yuan (core.money.parse_money): no exponent, NaN, infinity, sign or third decimal.
+- BoundedDateField: a date inside a plausible range, so that 9999-12-31 never reaches date arithmetic.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.dates import date_bounds
+from core.errors import DomainError
+from core.money import CENT, MONEY_MAX, parse_money
+from core.text import UnsafeText, clean_text
+
+
+class TextField(forms.CharField):
+    """A bounded free-text field: max_length must match the model column and is shown in the form."""
+
+    def __init__(self, *, max_length: int, multiline: bool | None = None, **kwargs):
+        kwargs.setdefault(
+            "error_messages",
+            {"max_length": "最多可填写%(limit_value)d个字（现在是%(show_value)d个字）"},
+        )
+        super().__init__(max_length=max_length, **kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return clean_text(value, multiline=self.multiline)
+        except UnsafeText as error:
+            raise ValidationError(str(error), code="null_characters_not_allowed") from None
+
+    @property
+    def limit_hint(self) -> str:
+        return f"最多{self.max_length}字"
+
+
+class MoneyField(forms.CharField):
+    """An amount in yuan as Decimal (two places), within [minimum, maximum]."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, *, maximum=MONEY_MAX, minimum=None, **kwargs):
+        self.maximum, self.minimum = maximum, CENT if minimum is None else minimum
+        super().__init__(max_length=20, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(
+                value, label=str(self.label or "金额"), maximum=self.maximum, minimum=self.minimum
+            )
+        except DomainError as error:
+            raise ValidationError(error.message, code="money") from None
+
+    def prepare_value(self, value):
+        return f"{value:.2f}" if hasattr(value, "quantize") else value
+
+
+class BoundedDateField(forms.DateField):
+    """A date between `years_back` years ago (None: 1900) and `years_ahead` years from today."""
+
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+    def __init__(self, *, years_back: int | None = None, years_ahead: int = 0, **kwargs):
+        self.years_back, self.years_ahead = years_back, years_ahead
+        kwargs.setdefault("error_messages", {"invalid": "请按“年-月-日”填写日期，如 2026-01-31"})
+        super().__init__(**kwargs)
+
+    def bounds(self):
+        return date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        earliest, latest = self.bounds()
+        return {**attrs, "min": earliest.isoformat(), "max": latest.isoformat()}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is None:
+            return None
+        earliest, latest = self.bounds()
+        if not earliest <= day <= latest:
+            raise ValidationError(
+                f"{self.label or '日期'}应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间", code="date_range"
+            )
+        return day
