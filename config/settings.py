@@ -187,13 +187,23 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows; above ROSTER_SYNC_ROWS rows the import
-# runs in the background worker with a progress bar. An import without a heartbeat for
-# ROSTER_STALE_SECONDS counts as interrupted and can be retried.
+# Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows, ROSTER_MAX_COLUMNS columns and
+# ROSTER_MAX_CELL_CHARS characters per cell (checked on the raw file before anything parses it, see
+# core.spreadsheets); the one parse runs in a child process limited to ROSTER_READER_MEMORY_MB and
+# ROSTER_READER_TIMEOUT seconds. Up to ROSTER_SYNC_ROWS rows (an .xls: up to ROSTER_SYNC_BYTES) the
+# import runs at once, above in the background worker with a progress bar. A running import without a
+# heartbeat for ROSTER_STALE_SECONDS (a queued one: ROSTER_PENDING_STALE_SECONDS) was interrupted: it is
+# shown as 导入失败 with 【重新导入】.
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", 30 * 1024 * 1024))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 100_000))
+ROSTER_MAX_COLUMNS = int(os.environ.get("ROSTER_MAX_COLUMNS", 64))
+ROSTER_MAX_CELL_CHARS = int(os.environ.get("ROSTER_MAX_CELL_CHARS", 1000))
+ROSTER_READER_MEMORY_MB = int(os.environ.get("ROSTER_READER_MEMORY_MB", 1024))
+ROSTER_READER_TIMEOUT = int(os.environ.get("ROSTER_READER_TIMEOUT", 120))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", 2000))
+ROSTER_SYNC_BYTES = int(os.environ.get("ROSTER_SYNC_BYTES", 256 * 1024))
 ROSTER_STALE_SECONDS = int(os.environ.get("ROSTER_STALE_SECONDS", 120))
+ROSTER_PENDING_STALE_SECONDS = int(os.environ.get("ROSTER_PENDING_STALE_SECONDS", 600))
 
 # The union's receiving account printed on payment notices (缴费通知单).
 UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "青岛市总工会职工互助保障专户")

@@ -186,18 +186,17 @@ class Factory:
         return application
 
     def import_roster(self, application, rows, *, only_valid_rows=False, name="名单.xlsx"):
-        """【导入参保职工名单】 as the view does it (start, then run): ROWS are cells or the file's bytes."""
-        from enrollment.services import plan_columns, roster_import_run, roster_import_start
+        """【导入参保职工名单】 as the view does it (roster_upload): ROWS are cells or the file's bytes."""
+        from enrollment.services import plan_columns, roster_upload
 
         if not isinstance(rows, bytes):
             rows = self.roster_xlsx(rows, codes=[p.code for p in plan_columns(application)])
-        job = roster_import_start(
+        return roster_upload(
             actor=application.unit.agent,
             application=application,
             upload=self.upload(rows, name),
             only_valid_rows=only_valid_rows,
         )
-        return roster_import_run(import_id=job.pk)
 
     def approved_application(self, application=None, **kw):
         """上报, 区县 and 市总 通过 (市直 units skip the district): 审核通过 with a 缴费通知单."""

@@ -74,14 +74,18 @@ def test_a_text_file_named_pdf_is_refused_and_nothing_is_stored(agent_client, dr
 
 
 @pytest.mark.django_db
-def test_an_eleven_megabyte_file_is_refused(agent_client, draft):
+def test_an_eleven_megabyte_file_is_refused_while_it_streams_in(agent_client, draft):
     big = SimpleUploadedFile(
         "big.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024), content_type="application/pdf"
     )
 
-    response = agent_client.post(upload_url(draft.registration_case), {"slot": "approval_doc", "file": big})
+    response = agent_client.post(
+        upload_url(draft.registration_case), {"slot": "approval_doc", "file": big}, HTTP_HX_REQUEST="true"
+    )
 
-    assert "文件过大：11.0 MB，单个文件不能超过 10 MB" in response.text
+    assert response.status_code == 413
+    assert response["HX-Retarget"] == "#upload-feedback"  # the message lands in the dialog
+    assert "上传的文件超过了 10 MB 的上限，系统没有接收" in response.text
     assert not Material.objects.exists()
     assert stored_files() == []
 
