@@ -2,17 +2,17 @@
 the engine; 给付 is recorded once and closes the claim (已结案)."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from claims.eligibility import RuleResult, blocking_failures, covering, evaluate, suggest_amount
+from claims.eligibility import RuleResult, benefit_cap, blocking_failures, covering, evaluate, suggest_amount
 from claims.models import Claim, ClaimLine, Payout
 from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
 from core.audit import audit_log
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
-from core.money import yuan
+from core.money import parse_money
 from core.validators import id_number_is_female, normalize_code
 from plans.models import Disease, Plan
 from review.engine import case_transition
@@ -289,14 +289,48 @@ def recheck(claim: Claim) -> list[RuleResult]:
     return results
 
 
-def claim_set_approved_amount(*, claim: Claim, raw_amount) -> Decimal:
-    try:
-        amount = yuan(Decimal(str(raw_amount).replace(",", "").strip()))
-    except (InvalidOperation, ValueError):
-        raise DomainError("请填写核定给付金额（元）") from None
-    if amount < 0:
-        raise DomainError("核定给付金额不能为负数")
+def claim_amount_cap(claim: Claim) -> Decimal:
+    """The largest amount the city may approve: per plan of the claim, benefit (the disease's own, e.g.
+    原位癌, else the plan's) × the 份 in force on the event date, by injury for 意外伤害."""
+    shares = {line.plan_id: line.shares for line in claim.lines.filter(is_active=True)}
+    cap = Decimal("0.00")
+    for plan, disease in _plans_and_diseases(claim.plan_choice, claim.disease):
+        benefit = (
+            disease.benefit_per_share
+            if disease and disease.benefit_per_share is not None
+            else plan.benefit_per_share
+        )
+        cap += benefit_cap(
+            benefit_per_share=benefit,
+            shares=shares.get(plan.pk, 0),
+            injury=claim.injury,
+            disability_grade=claim.disability_grade,
+        )
+    return cap
+
+
+def claim_set_approved_amount(*, claim: Claim, raw_amount, actor) -> Decimal:
+    """The city's 核定给付金额 at its 通过: strict yuan, within the cap the member's 份 allow; audited."""
+    cap = claim_amount_cap(claim)
+    if cap <= 0:
+        raise DomainError("该会员在出险/诊断日没有可给付的份数，不能核定给付金额；请退回或不予给付")
+    amount = parse_money(raw_amount, label="核定给付金额")
+    if amount > cap:
+        raise DomainError(
+            f"核定给付金额 {amount:,.2f} 元超过上限：按该会员所参份数和给付标准，最多可给付 {cap:,.2f} 元"
+        )
+    before = claim.approved_amount
     Claim.objects.filter(pk=claim.pk).update(approved_amount=amount)
+    audit_log(
+        actor=actor,
+        verb="claim_amount_approve",
+        obj=claim,
+        changes={
+            "approved_amount": [None if before is None else str(before), str(amount)],
+            "suggested_amount": str(claim.suggested_amount),
+            "cap": str(cap),
+        },
+    )
     return amount
 
 

@@ -111,7 +111,9 @@ def case_transition(
 
     business = business_type_for(fresh.kind)
     if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
-        business.on_decision(fresh, actor, action, data or {})
+        note = business.on_decision(fresh, actor, action, data or {})
+        if note:  # what the decision set (e.g. 核定给付金额) is part of its timeline row
+            reason = f"{reason}；{note}" if reason else note
     if action == Action.SUBMIT:
         fresh.org = fresh.unit.parent_org  # route by the 上级单位 in force at this submission
         business.check_submittable(fresh)

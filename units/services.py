@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.audit import audit_log, model_diff
 from core.errors import DomainError, ErrorCode, InvalidTransition, NotAllowed
-from core.uploads import CONTENT_TYPES, check_material
+from core.uploads import CONTENT_TYPES, check_material, display_name, storage_name
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material
 from review.services import case_create, material_upload
@@ -350,9 +350,9 @@ def invoice_info_save(*, actor, unit: Unit, data: dict, attachment=None, instanc
             raise DomainError("开多个户头时请上传说明开票信息的附件")
     if attachment is not None:
         kind = check_material(attachment)
-        info.attachment_name = (attachment.name or "附件")[-200:]
+        info.attachment_name = display_name(attachment.name, kind)
         info.attachment_type = CONTENT_TYPES[kind]
-        info.attachment.save(attachment.name or "attachment", attachment, save=False)
+        info.attachment.save(storage_name(kind), attachment, save=False)
     info.updated_by = actor
     try:
         with transaction.atomic():
