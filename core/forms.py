@@ -41,11 +41,11 @@ class TextField(forms.CharField):
 class MoneyField(forms.CharField):
     """An amount in yuan as Decimal (two places), within [minimum, maximum]."""
 
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"})
 
     def __init__(self, *, maximum=MONEY_MAX, minimum=None, **kwargs):
         self.maximum, self.minimum = maximum, CENT if minimum is None else minimum
-        super().__init__(max_length=20, **kwargs)
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -57,3 +57,16 @@ def clean_filename(name, *, default: str = "file", max_length: int = 200) -> str
         stem, ext = os.path.splitext(text)
         text = stem[: max_length - len(ext[:10])] + ext[:10]
     return text
+
+
+def bounded_text(value, *, label: str, max_length: int, multiline: bool = False) -> str:
+    """clean_text for services: the same cleaning as the form fields, and the column's length as a rule."""
+    from core.errors import DomainError
+
+    try:
+        text = clean_text(value, multiline=multiline)
+    except UnsafeText as error:
+        raise DomainError(f"{label}：{error}") from None
+    if len(text) > max_length:
+        raise DomainError(f"{label}最多可填写{max_length}个字（现在是{len(text)}个字）")
+    return text

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_log
+from core.dates import check_date, date_bounds, shift_years
 from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
 from core.spreadsheets import inspect_spreadsheet
-from core.text import clean_filename
+from core.text import bounded_text, clean_filename
 from enrollment.amounts import recompute_amounts
 from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterImport
 from enrollment.periods import fee_per_member, twelve_month_period, whole_months
@@ -41,8 +42,18 @@ def _check_plans(plans: dict) -> None:
             raise DomainError(f"{plan.name}每人最多{plan.max_shares}份，请填写1到{plan.max_shares}之间的份数")
 
 
+def _check_period_dates(period_start, period_end, today: datetime.date) -> None:
+    """Typed dates within a plausible range: a period starts at most a year back and 3 years ahead."""
+    earliest, latest = date_bounds(years_back=1, years_ahead=3, today=today)
+    if period_start is not None:
+        check_date(period_start, label="保期开始日期", earliest=earliest, latest=latest)
+    if period_end is not None:
+        check_date(period_end, label="保期结束日期", earliest=earliest, latest=shift_years(latest, 1))
+
+
 def resolve_period(*, unit: Unit, kind: str, period_start, period_end, today: datetime.date):
     """(start, end, months) for the kind, or DomainError naming the rule."""
+    _check_period_dates(period_start, period_end, today)
     latest = latest_period(unit)
     if kind == Kind.MAIN:
         if latest is not None and latest.period_end >= today:
@@ -116,6 +127,7 @@ def application_create(
     """【主保期参保】/【补充参保申请】 → 【提交】: the application in 草稿; the roster tab opens next."""
     unit = _lock_unit(actor, unit)
     _check_plans(plans)
+    note = bounded_text(note, label="备注", max_length=200)
     today = timezone.localdate()
     start, end, months = resolve_period(
         unit=unit, kind=kind, period_start=period_start, period_end=period_end, today=today
@@ -163,6 +175,7 @@ def application_update(
     """编辑 the form of a 草稿/退回 application. A change of plans or 份 clears the roster (re-import)."""
     application = _lock_editable(actor, application)
     _check_plans(plans)
+    note = bounded_text(note, label="备注", max_length=200)
     start, end, months = resolve_period(
         unit=application.unit,
         kind=application.kind,

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.errors import ConcurrentChange, DomainError, InvalidTransition, NotAllowed
+from core.text import bounded_text
 from notifications.services import notify_case_transition
 from review.models import Action, Case, Status, StepActor, Transition, WorkflowStep
 from review.registry import business_type_for
@@ -29,6 +30,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (Status.APPROVED, Action.CONFIRM_PAYMENT): (Status.EFFECTIVE,),
     (Status.APPROVED, Action.RECORD_PAYOUT): (Status.CLOSED,),
 }
+REASON_MAX_LENGTH = 1000
 REASON_REQUIRED = {Action.RETURN: "请填写退回原因", Action.REJECT: "请填写不予给付的原因"}
 FINAL_STATUSES = {Status.APPROVED, Status.REJECTED, Status.EFFECTIVE, Status.CLOSED, Status.DELETED}
 
@@ -105,7 +107,7 @@ def case_transition(
         if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
             raise NotAllowed("该业务当前不在您的审核环节，不能操作")
         raise NotAllowed(f"您无权对该业务执行“{action.label}”")
-    reason = (reason or "").strip()
+    reason = bounded_text(reason, label="意见/原因", max_length=REASON_MAX_LENGTH, multiline=True)
     if action in REASON_REQUIRED and not reason:
         raise DomainError(REASON_REQUIRED[action])
 
