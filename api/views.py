@@ -18,8 +18,8 @@ from api.auth import api_view, ok
 from api.models import ApiToken
 from api.openapi import OPENAPI
 from claims.selectors import claims_visible_to
-from core.errors import BadFile
-from core.text import clean_filename
+from core.errors import BadFile, DomainError, ErrorCode
+from core.text import bounded_text, clean_filename
 from core.uploads import upload_limit
 from enrollment.models import RosterImport
 from enrollment.selectors import application_get_for, applications_visible_to, roster_page
@@ -117,7 +117,7 @@ def _raw_body_file(request):
         size += len(chunk)
         if size > limit:
             upload.close()
-            raise BadFile(f"文件过大：名单文件不能超过 {limit // 1048576} MB")
+            raise BadFile(f"文件过大：名单文件不能超过 {limit // 1048576} MB", code=ErrorCode.TOO_LARGE)
         upload.write(chunk)
     upload.size = size
     upload.seek(0)
@@ -229,7 +229,11 @@ def tokens(request):
 def token_create(request):
     if not request.user.is_agent:
         raise PermissionDenied
-    name = (request.POST.get("name") or "").strip() or "人事系统"
+    try:
+        name = bounded_text(request.POST.get("name"), label="用途", max_length=50) or "人事系统"
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("api:tokens")
     _token, key = ApiToken.issue(user=request.user, name=name)
     request.session["new_api_key"] = key
     messages.success(request, "令牌已生成，请立即复制保存：离开本页后将无法再次查看")

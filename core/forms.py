@@ -90,3 +90,17 @@ class BoundedDateField(forms.DateField):
                 f"{self.label or '日期'}应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间", code="date_range"
             )
         return day
+
+
+class MaterialFileInput(forms.ClearableFileInput):
+    """A PDF/JPG/PNG chooser that refuses a file over MATERIAL_MAX_BYTES in the browser (core/site.js)."""
+
+    def get_context(self, name, value, attrs):
+        from django.conf import settings
+
+        attrs = {
+            **(attrs or {}),
+            "data-max-bytes": settings.MATERIAL_MAX_BYTES,
+            "accept": ".pdf,.jpg,.jpeg,.png",
+        }
+        return super().get_context(name, value, attrs)

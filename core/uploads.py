@@ -20,7 +20,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from core.errors import BadFile
+from core.errors import BadFile, ErrorCode
 from core.text import clean_filename
 
 # Leading bytes of the formats we accept for materials (the content check decides; this picks the checker).
@@ -65,7 +65,10 @@ def check_material(upload) -> str:
         raise BadFile("请选择要上传的文件")
     limit = settings.MATERIAL_MAX_BYTES
     if upload.size > limit:
-        raise BadFile(f"文件过大：{upload.size / 1048576:.1f} MB，单个文件不能超过 {limit // 1048576} MB")
+        raise BadFile(
+            f"文件过大：{upload.size / 1048576:.1f} MB，单个文件不能超过 {limit // 1048576} MB",
+            code=ErrorCode.TOO_LARGE,
+        )
     if upload.size == 0:
         raise BadFile("文件是空的，请重新选择")
     kind = sniff(upload)

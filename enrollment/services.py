@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.dates import check_date, date_bounds, shift_years
-from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
+from core.errors import BadFile, DomainError, ErrorCode, InvalidTransition, NotAllowed
 from core.spreadsheets import inspect_spreadsheet
 from core.text import bounded_text, clean_filename
 from enrollment.amounts import recompute_amounts
@@ -226,7 +226,8 @@ def roster_upload(*, actor, application: Application, upload, only_valid_rows: b
     if upload is None:
         raise BadFile("请选择要上传的名单文件")
     if upload.size > settings.ROSTER_MAX_BYTES:
-        raise BadFile(f"文件过大：名单文件不能超过 {settings.ROSTER_MAX_BYTES // 1048576} MB")
+        limit = settings.ROSTER_MAX_BYTES // 1048576
+        raise BadFile(f"文件过大：名单文件不能超过 {limit} MB", code=ErrorCode.TOO_LARGE)
     _check_importable(actor, application)
     facts = inspect_spreadsheet(upload, name=upload.name or "", limits=roster_limits())
     name = os.path.splitext(clean_filename(upload.name, default="名单"))[0][:190] + "." + facts.kind

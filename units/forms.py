@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import TextField
+from core.forms import MaterialFileInput, TextField
 from core.validators import validate_credit_code
 from orgs.models import OrgNode
 from orgs.selectors import org_leaves
@@ -104,7 +104,9 @@ class BindingForm(forms.Form):
     )
     reason = TextField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     form_file = forms.FileField(
-        label="盖章后的代办员变更申请表", error_messages={"required": "请上传盖章后的代办员变更申请表"}
+        label="盖章后的代办员变更申请表",
+        error_messages={"required": "请上传盖章后的代办员变更申请表"},
+        widget=MaterialFileInput,
     )
 
 
@@ -129,7 +131,7 @@ class InvoiceInfoForm(forms.Form):
     address_phone = TextField(label="注册地址及电话", max_length=200, required=False)
     bank_account = TextField(label="开户行及账号", max_length=200, required=False)
     email = forms.EmailField(label="接收邮箱", max_length=254, required=False)
-    attachment = forms.FileField(label="开票说明附件", required=False)
+    attachment = forms.FileField(label="开票说明附件", required=False, widget=MaterialFileInput)
 
     def clean(self):
         data = super().clean()
