@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "core.views.not_found"

@@ -69,3 +69,12 @@ def too_large(request, limit: int, *, files: bool):
         title="提交的内容过大",
         message=f"{what}超过了 {limit / 1048576:.0f} MB 的上限，系统没有接收。",
     )
+
+
+def not_found(request, exception=None):
+    """404: the API answers JSON like its views do; pages get the Chinese 404 page."""
+    if request.path_info.startswith("/api/"):
+        return refuse(request, status=404, code="not_found", message="不存在或无权访问")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

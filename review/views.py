@@ -96,7 +96,10 @@ def decide(request, pk):
     case = case_get_for(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请求无效，请刷新页面后重试")
+        if "reason" in form.errors:
+            messages.error(request, f"意见/退回原因{form.errors['reason'][0]}")
+        else:
+            messages.error(request, "请求无效，请刷新页面后重试")
         return redirect("review:case", pk=case.pk)
     data = form.cleaned_data
     try:
