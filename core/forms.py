@@ -6,6 +6,8 @@
 - BoundedDateField: a date inside a plausible range, so that 9999-12-31 never reaches date arithmetic.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -43,7 +45,11 @@ class MoneyField(forms.CharField):
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"})
 
-    def __init__(self, *, maximum=MONEY_MAX, minimum=None, **kwargs):
+    def __init__(self, *, maximum=None, minimum=None, max_digits=None, decimal_places=None, **kwargs):
+        # From a model DecimalField (the admin): its max_digits bound the amount.
+        kwargs.pop("max_value", None), kwargs.pop("min_value", None), kwargs.pop("step_size", None)
+        if maximum is None:
+            maximum = MONEY_MAX if max_digits is None else Decimal(10) ** (max_digits - 2) - CENT
         self.maximum, self.minimum = maximum, CENT if minimum is None else minimum
         super().__init__(**kwargs)
 

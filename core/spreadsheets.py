@@ -160,17 +160,17 @@ def _first_sheet_path(book: zipfile.ZipFile, names: set[str]) -> str | None:
 
 
 def _parser():
-    return expat.ParserCreate(namespace_separator=" ")
+    return expat.ParserCreate()  # no namespace processing: faster, and every writer's prefix is accepted
 
 
 def _local(name: str) -> str:
-    """'http://…/main row' → 'row': every writer's namespace (transitional or strict OOXML) is accepted."""
-    return name.rsplit(" ", 1)[-1]
+    """'x:row' → 'row': whatever prefix (or none) the writer used, transitional or strict OOXML."""
+    return name if ":" not in name else name.rpartition(":")[2]
 
 
 def _feed(parser, stream, stop=lambda: False) -> None:
     while not stop():
-        chunk = stream.read(64 * 1024)
+        chunk = stream.read(1024 * 1024)
         if not chunk:
             parser.Parse(b"", True)
             return
@@ -183,7 +183,7 @@ def _first_attribute(book, part, element, attribute):
 
     def start(name, attrs):
         if _local(name) == element and not found:
-            found.append(next((v for k, v in attrs.items() if _local(k) == attribute and " " in k), ""))
+            found.append(next((v for k, v in attrs.items() if ":" in k and _local(k) == attribute), ""))
 
     parser.StartElementHandler = start
     with book.open(part) as stream:
@@ -238,73 +238,90 @@ def _scan_shared_strings(book, limits: SheetLimits) -> None:
         raise SpreadsheetError(DAMAGED) from None
 
 
+class _SheetScan:
+    """expat handlers for the first sheet: kept small, they run for every element of a 100,000-row sheet."""
+
+    def __init__(self, limits: SheetLimits):
+        self.limits = limits
+        self.max_columns, self.max_row_index = limits.max_columns, limits.max_row_index
+        self.max_filled, self.max_chars = limits.max_rows + 1, limits.max_cell_chars
+        self.row = self.col = self.filled_rows = self.length = 0
+        self.ref = ""
+        self.in_value = self.cell_filled = self.filled_row = self.over = False
+
+    def start(self, name, attrs):
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            self.ref = ref = attrs.get("r", "")
+            match = CELL_REF.match(ref)
+            if match:
+                letters = match.group(1)
+                self.col = ord(letters) - 64 if len(letters) == 1 else column_number(letters)
+                self.row = int(match.group(2))
+            else:
+                self.col += 1
+            self.cell_filled = False
+        elif name == "v" or name == "t":
+            self.in_value, self.length = True, 0
+        elif name == "row":
+            number = attrs.get("r")
+            self.row = int(number) if number and number.isdigit() else self.row + 1
+            self.filled_row, self.col = False, 0
+        elif name == "dimension":
+            _check_dimension(attrs.get("ref", ""), self.limits)
+
+    def end(self, name):
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "v" or name == "t":
+            self.in_value = False
+        elif name == "c":
+            if self.cell_filled:
+                if self.col > self.max_columns or self.row > self.max_row_index:
+                    self.refuse_position()
+                self.filled_row = True
+        elif name == "row" and self.filled_row:
+            self.filled_rows += 1
+            if self.filled_rows > self.max_filled:
+                self.over = True
+
+    def text(self, data):
+        if self.in_value:
+            self.cell_filled = True
+            self.length += len(data)
+            if self.length > self.max_chars:
+                raise _too_long(self.limits, f"表格第{self.row}行")
+
+    def refuse_position(self):
+        if self.col > self.max_columns:
+            raise SpreadsheetError(
+                f"表格第{self.row}行第{self.col}列（{self.ref or '远处'}）有内容，远远超出名单模板的列数，"
+                f"系统没有读取。{REWRITE}"
+            )
+        if self.filled_rows > self.limits.max_rows:  # a dense sheet: say how many rows it has
+            raise over_limit(self.limits)
+        raise SpreadsheetError(
+            f"表格第{self.row}行有内容，超出单次导入上限{self.limits.max_rows}行的范围，系统没有读取。"
+            f"请删除多余的行，或分批导入"
+        )
+
+
 def _scan_sheet(book, part: str, limits: SheetLimits) -> int:
     """Filled rows after the first filled one (the header), stopping at the limit + 1."""
     parser = _parser()
-    cell_tags = {"v", "t"}
-    state = {"row": 0, "ref": "", "filled_row": False, "filled_rows": 0, "in_value": False, "length": 0}
-    over = []
-
-    def refuse_position(ref_row: int, ref_col: int) -> None:
-        if ref_col > limits.max_columns:
-            raise SpreadsheetError(
-                f"表格第{ref_row}行第{ref_col}列（{state['ref'] or '远处'}）有内容，远远超出名单模板的列数，"
-                f"系统没有读取。{REWRITE}"
-            )
-        if ref_row > limits.max_row_index:
-            raise SpreadsheetError(
-                f"表格第{ref_row}行有内容，超出单次导入上限{limits.max_rows}行的范围，系统没有读取。"
-                f"请删除多余的行，或分批导入"
-            )
-
-    def start(name, attrs):
-        name = _local(name)
-        if name == "row":
-            number = attrs.get("r")
-            state["row"] = int(number) if number and number.isdigit() else state["row"] + 1
-            state["filled_row"] = False
-            state["col"] = 0
-        elif name == "c":
-            ref = attrs.get("r", "")
-            match = CELL_REF.match(ref)
-            state["ref"] = ref
-            state["col"] = column_number(match.group(1)) if match else state.get("col", 0) + 1
-            if match:
-                state["row"] = int(match.group(2))
-            state["cell_filled"] = False
-        elif name in cell_tags:
-            state["in_value"], state["length"] = True, 0
-        elif name == "dimension":
-            _check_dimension(attrs.get("ref", ""), limits)
-
-    def end(name):
-        name = _local(name)
-        if name in cell_tags:
-            state["in_value"] = False
-            if state["length"]:
-                state["cell_filled"] = True
-        elif name == "c":
-            if state.get("cell_filled"):
-                refuse_position(state["row"], state["col"])
-                state["filled_row"] = True
-        elif name == "row" and state["filled_row"]:
-            state["filled_rows"] += 1
-            if state["filled_rows"] > limits.max_rows + 1:
-                over.append(True)
-
-    def text(data):
-        if state["in_value"]:
-            state["length"] += len(data)
-            if state["length"] > limits.max_cell_chars:
-                raise _too_long(limits, f"表格第{state['row']}行")
-
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    scan = _SheetScan(limits)
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = (
+        scan.start,
+        scan.end,
+        scan.text,
+    )
     parser.buffer_text = True
     with book.open(part) as stream:
-        _feed(parser, stream, stop=lambda: bool(over))
-    if over:
+        _feed(parser, stream, stop=lambda: scan.over)
+    if scan.over:
         raise over_limit(limits)
-    return max(state["filled_rows"] - 1, 0)
+    return max(scan.filled_rows - 1, 0)
 
 
 def over_limit(limits: SheetLimits, rows: int | None = None) -> SpreadsheetError:

@@ -155,6 +155,8 @@ def _check_image(upload, kind: str) -> None:
                 image.load()
     except BadFile:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadFile(f"图片像素过多，请缩小到 {limit // 1_000_000} 百万像素以内后重新上传") from None
     except Exception:
         raise BadFile("图片已损坏或不是有效的 JPG/PNG 文件（改扩展名无效），请重新选择") from None
 

@@ -32,4 +32,4 @@ class QueueFilterForm(forms.Form):
 
 class MaterialUploadForm(forms.Form):
     slot = TextField(max_length=40)
-    file = forms.FileField(required=False)
+    file = forms.FileField(required=False, error_messages={"empty": "文件是空的，请重新选择"})

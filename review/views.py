@@ -129,7 +129,7 @@ def material_upload_view(request, pk):
     form = MaterialUploadForm(request.POST, request.FILES)
     uploaded, error = None, None
     if not form.is_valid():
-        error = "请选择材料类型和文件"
+        error = next(iter(form.errors.get("file", [])), "请选择材料类型和文件")
     else:
         try:
             uploaded = material_upload(

@@ -1,0 +1,126 @@
+"""The hostile-input corpus: every case asserts no 5xx, a clear Chinese message (or a JSON error), and that
+the database's row counts and the stored files are the same before and after."""
+
+import contextlib
+import datetime
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from api.models import ApiToken
+from review.engine import case_transition
+from review.models import Action
+
+CHINESE = "\u4e00"
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label_lower: model._default_manager.count() for model in apps.get_models()}
+
+
+def stored_files() -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@contextlib.contextmanager
+def nothing_changes(*, allow: dict | None = None, new_files: int = 0):
+    """Row counts and stored files unchanged — except the ALLOWed rows (label → added) and NEW_FILES."""
+    counts, files = row_counts(), stored_files()
+    yield
+    after = row_counts()
+    changed = {label: after[label] - counts[label] for label in after if after[label] != counts[label]}
+    assert changed == (allow or {}), f"rows changed: {changed}"
+    assert len(stored_files()) - len(files) == new_files, "stored files changed"
+
+
+def text_of(response) -> str:
+    if hasattr(response, "streaming_content"):
+        return ""
+    return response.content.decode("utf-8", "replace")
+
+
+def assert_refused(response, message: str, *, status=None) -> str:
+    """No 5xx; the Chinese MESSAGE is what the person (or the HR system) reads."""
+    assert response.status_code < 500, response.status_code
+    if status is not None:
+        assert response.status_code == status
+    text = text_of(response)
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = response.json()
+        assert "error" in body and message in body["error"]["message"], body
+    else:
+        assert message in text, text[-3000:]
+    assert any(char >= CHINESE for char in message)
+    return text
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def agent_app(factory):
+    """An agent's approved unit with an editable main application holding a 2-person roster."""
+    application = factory.application(rows=factory.people(2))
+    return application
+
+
+@pytest.fixture
+def agent(agent_app):
+    return client_for(agent_app.unit.agent)
+
+
+@pytest.fixture
+def api(agent_app):
+    """A Django client that sends the agent's bearer token."""
+    _token, key = ApiToken.issue(user=agent_app.unit.agent, name="人事系统")
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+@pytest.fixture
+def claim_at_city(factory):
+    """A 女职工特殊疾病 claim (1份: 15,000 元) at the city's step."""
+    unit = factory.approved_unit()
+    member = factory.covered_member(unit)
+    claim = factory.claim(unit, member)
+    factory.claim_materials(claim)
+    case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
+    case_transition(case=case, action=Action.APPROVE, actor=factory.district_reviewer())
+    claim.refresh_from_db()
+    return claim
+
+
+@pytest.fixture
+def city(factory):
+    return factory.city_reviewer()
+
+
+@pytest.fixture
+def finance(factory):
+    return factory.finance()
+
+
+@pytest.fixture
+def notice(factory):
+    """A payment notice awaiting 收款确认, issued today."""
+    return factory.approved_application().payment_notice
+
+
+@pytest.fixture
+def payout_claim(factory, claim_at_city, city):
+    case_transition(
+        case=claim_at_city.case, action=Action.APPROVE, actor=city, data={"approved_amount": "15000"}
+    )
+    claim_at_city.refresh_from_db()
+    return claim_at_city
+
+
+def future(days=0) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
