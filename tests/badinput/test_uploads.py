@@ -272,9 +272,7 @@ def test_a_material_over_the_limit_stops_while_it_streams_in(draft_case, setting
     settings.MATERIAL_MAX_BYTES = 1024 * 1024
     client = client_for(unit.agent)
     with nothing_changes():
-        response = upload_material(
-            client, case, b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), "x.pdf"
-        )
+        response = upload_material(client, case, b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), "x.pdf")
     assert_refused(response, "上传的文件超过了 1 MB 的上限", status=413)
 
 
