@@ -24,7 +24,7 @@ from core.forms import BoundedDateField, MoneyField, TextField
 
 
 class ReceiptForm(forms.Form):
-    amount = MoneyField(label="到账金额", maximum=Decimal("999999999999.99"))
+    amount = MoneyField(label="到账金额（元）", maximum=Decimal("999999999999.99"))
     paid_on = BoundedDateField(label="到账日期", years_back=5, years_ahead=0)
     bank_reference = TextField(label="银行流水号", max_length=64)
 

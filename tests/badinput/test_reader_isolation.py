@@ -67,7 +67,7 @@ def test_a_reader_over_its_memory_limit_fails_cleanly(tmp_path):
     Python raises MemoryError) — either way the caller gets a SpreadsheetError and lives on."""
     path = tmp_path / "roster.xlsx"
     path.write_bytes(Factory.roster_xlsx(Factory().people(30_000), constant_memory=True))
-    with pytest.raises(SpreadsheetError, match="读取程序被中止|占用内存过多"):
+    with pytest.raises(SpreadsheetError, match=r"读取程序被中止|占用内存过多"):
         read_isolated(str(path), kind="xlsx", limits=SheetLimits(max_rows=100_000, memory_mb=20))
     rows = read_isolated(str(path), kind="xlsx", limits=SheetLimits(max_rows=100_000))
     assert len(rows) == 30_001
