@@ -49,6 +49,14 @@ WORKBOOK_RELS = (
 )
 
 
+def _package(book: zipfile.ZipFile, ns: str) -> None:
+    """The parts every workbook has besides its sheet: content types, relationships, workbook.xml."""
+    book.writestr("[Content_Types].xml", CONTENT_TYPES)
+    book.writestr("_rels/.rels", ROOT_RELS)
+    book.writestr("xl/workbook.xml", _workbook(ns))
+    book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -85,10 +93,7 @@ def raw_xlsx(
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", CONTENT_TYPES)
-        book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", _workbook(ns))
-        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        _package(book, ns)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             rows = list(rows) if dimension == "auto" else rows
             head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}">'
@@ -143,10 +148,7 @@ def decompression_bomb() -> bytes:
     """A 6 KB-ish zip whose sheet part inflates to 60 MB (ratio ≈ 1000)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", CONTENT_TYPES)
-        book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", _workbook(MAIN))
-        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        _package(book, MAIN)
         body = f'<worksheet xmlns="{MAIN}"><sheetData>' + " " * 60_000_000 + "</sheetData></worksheet>"
         book.writestr("xl/worksheets/sheet1.xml", body)
     return buffer.getvalue()
@@ -176,10 +178,7 @@ def million_rows(*, dimension: bool = True, count: int = 1_000_000) -> bytes:
     header = _row(1, HEADER)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", CONTENT_TYPES)
-        book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", _workbook(MAIN))
-        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        _package(book, MAIN)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
             if dimension:

@@ -123,35 +123,27 @@ def test_a_renewal_period_in_the_year_9999_is_refused(agent, agent_app):
     assert_refused(response, "保期开始日期应在")
 
 
-def test_a_receipt_amount_of_1e20_or_nan_is_refused(notice, finance):
+@pytest.mark.parametrize(
+    ("amount", "paid_on", "message"),
+    [
+        ("1e20", 0, "到账金额格式不正确"),
+        ("NaN", 0, "到账金额格式不正确"),
+        ("-0.01", 0, "到账金额不能为负数"),
+        (None, -1, "到账日期不能早于缴费通知单的开具日期"),
+        (None, "9999-12-31", "到账日期应在"),
+    ],
+    ids=["exponent", "nan", "negative", "before-the-notice", "year-9999"],
+)
+def test_a_hostile_receipt_is_refused(notice, finance, amount, paid_on, message):
     client = client_for(finance)
-    for amount in ("1e20", "NaN", "-0.01"):
-        with nothing_changes():
-            response = client.post(
-                reverse("billing:confirm", args=[notice.pk]),
-                {"amount": amount, "paid_on": future().isoformat(), "bank_reference": "B1"},
-            )
-        assert_refused(response, "到账金额")
-
-
-def test_a_receipt_paid_before_the_notice_was_issued_is_refused(notice, finance):
-    client = client_for(finance)
+    data = {
+        "amount": str(notice.amount) if amount is None else amount,
+        "paid_on": paid_on if isinstance(paid_on, str) else future(paid_on).isoformat(),
+        "bank_reference": "B1",
+    }
     with nothing_changes():
-        response = client.post(
-            reverse("billing:confirm", args=[notice.pk]),
-            {"amount": str(notice.amount), "paid_on": future(-1).isoformat(), "bank_reference": "B1"},
-        )
-    assert_refused(response, "到账日期不能早于缴费通知单的开具日期")
-
-
-def test_a_receipt_dated_9999_12_31_is_refused(notice, finance):
-    client = client_for(finance)
-    with nothing_changes():
-        response = client.post(
-            reverse("billing:confirm", args=[notice.pk]),
-            {"amount": str(notice.amount), "paid_on": "9999-12-31", "bank_reference": "B1"},
-        )
-    assert_refused(response, "到账日期应在")
+        response = client.post(reverse("billing:confirm", args=[notice.pk]), data)
+    assert_refused(response, message)
 
 
 def test_a_payout_dated_before_the_approval_or_in_9999_is_refused(payout_claim, finance):
