@@ -83,15 +83,17 @@ def prepare():
     return application.pk, key
 
 
-def files(folder: Path) -> tuple[Path, Path]:
+def files(folder: Path) -> tuple[Path, Path, Path]:
     from tests.badinput.hostile import million_rows
     from tests.factories import Factory
 
     million = folder / "million.xlsx"
     million.write_bytes(million_rows())
+    undeclared = folder / "million-without-dimension.xlsx"
+    undeclared.write_bytes(million_rows(dimension=False))
     valid = folder / "valid-100000.xlsx"
     valid.write_bytes(Factory.roster_xlsx(Factory().people(100_000), codes=("YW",), constant_memory=True))
-    return million, valid
+    return million, undeclared, valid
 
 
 def start(args, log: Path, env: dict) -> subprocess.Popen:
@@ -104,7 +106,7 @@ def start(args, log: Path, env: dict) -> subprocess.Popen:
 def main() -> int:
     application_pk, token = prepare()
     folder = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
-    million, valid = files(folder)
+    million, undeclared, valid = files(folder)
     port = free_port()
     env = {**os.environ, "MEDIA_ROOT": str(folder / "media"), "LOG_LEVEL": "INFO", "DEBUG": "1"}
     web = start(["runserver", "--noreload", f"127.0.0.1:{port}"], folder / "web.log", env)
@@ -126,8 +128,11 @@ def main() -> int:
         t0 = time.perf_counter()
         status, body = request(roster_url, data=million.read_bytes(), token=token, name="million.xlsx")
         t1 = time.perf_counter()
-        web_after_refusal = peak_rss_mb(web.pid)
         print(f"1,000,000 rows: HTTP {status} in {t1 - t0:.1f} s — {body.get('error', {}).get('message')}")
+        status, body = request(roster_url, data=undeclared.read_bytes(), token=token, name="million.xlsx")
+        t1 = time.perf_counter()
+        web_after_refusal = peak_rss_mb(web.pid)
+        print(f"  the same without <dimension> (rows counted): HTTP {status} — {body['error']['message']}")
         status, body = request(roster_url, data=valid.read_bytes(), token=token, name="valid.xlsx")
         t2 = time.perf_counter()
         outcome = body["status"]
