@@ -58,9 +58,8 @@ class MoneyField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return parse_money(
-                value, label=str(self.label or "金额"), maximum=self.maximum, minimum=self.minimum
-            )
+            label = str(self.label or "金额").removesuffix("（元）")
+            return parse_money(value, label=label, maximum=self.maximum, minimum=self.minimum)
         except DomainError as error:
             raise ValidationError(error.message, code="money") from None
 
@@ -68,23 +67,38 @@ class MoneyField(forms.CharField):
         return f"{value:.2f}" if hasattr(value, "quantize") else value
 
 
+class BoundedDateInput(forms.DateInput):
+    """<input type=date min=… max=…>, the range worked out when the page is drawn (not at start-up)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, bounds=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+        self.bounds = bounds
+
+    def get_context(self, name, value, attrs):
+        if self.bounds is not None:
+            earliest, latest = self.bounds()
+            attrs = {**(attrs or {}), "min": earliest.isoformat(), "max": latest.isoformat()}
+        return super().get_context(name, value, attrs)
+
+
 class BoundedDateField(forms.DateField):
     """A date between `years_back` years ago (None: 1900) and `years_ahead` years from today."""
-
-    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
     def __init__(self, *, years_back: int | None = None, years_ahead: int = 0, **kwargs):
         self.years_back, self.years_ahead = years_back, years_ahead
         kwargs.setdefault("error_messages", {"invalid": "请按“年-月-日”填写日期，如 2026-01-31"})
+        kwargs.setdefault("widget", BoundedDateInput(bounds=self.bounds))
         super().__init__(**kwargs)
 
     def bounds(self):
         return date_bounds(years_back=self.years_back, years_ahead=self.years_ahead)
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        earliest, latest = self.bounds()
-        return {**attrs, "min": earliest.isoformat(), "max": latest.isoformat()}
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.bounds = result.bounds  # each form's copy asks its own field
+        return result
 
     def to_python(self, value):
         day = super().to_python(value)

@@ -291,9 +291,10 @@ def roster_imports_expire(*, application: Application) -> int:
     )
     expired = 0
     for jobs, message in ((running, INTERRUPTED), (pending, NOT_STARTED)):
-        expired += jobs.update(
-            status=RosterImport.Status.FAILED, message=message, retryable=True, finished_at=now
-        )
+        if jobs.exists():  # a read first: the progress bar polls this every second
+            expired += jobs.update(
+                status=RosterImport.Status.FAILED, message=message, retryable=True, finished_at=now
+            )
     return expired
 
 
