@@ -324,6 +324,17 @@ class Factory:
         )
         return claim
 
+    def claim_at_city(self):
+        """A 女职工特殊疾病 claim (1份: 15,000 元) with its materials, 上报'd and passed by the district:
+        at the city's step (市总审核中)."""
+        unit = self.approved_unit()
+        claim = self.claim(unit, self.covered_member(unit))
+        self.claim_materials(claim)
+        case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
+        case_transition(case=case, action=Action.APPROVE, actor=self.district_reviewer())
+        claim.refresh_from_db()
+        return claim
+
     def claim_materials(self, claim, slots=None):
         """Upload a PDF into each required slot of CLAIM (or into SLOTS)."""
         from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS

@@ -60,16 +60,6 @@ def shinan(factory):
     return factory.district_reviewer("市南区")
 
 
-@pytest.fixture
-def city(factory):
-    return factory.city_reviewer()
-
-
-@pytest.fixture
-def finance(factory):
-    return factory.finance()
-
-
 def submit(claim):
     return case_transition(case=claim.case, action=Action.SUBMIT, actor=claim.unit.agent)
 

@@ -86,25 +86,7 @@ def api(agent_app):
 
 @pytest.fixture
 def claim_at_city(factory):
-    """A 女职工特殊疾病 claim (1份: 15,000 元) at the city's step."""
-    unit = factory.approved_unit()
-    member = factory.covered_member(unit)
-    claim = factory.claim(unit, member)
-    factory.claim_materials(claim)
-    case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
-    case_transition(case=case, action=Action.APPROVE, actor=factory.district_reviewer())
-    claim.refresh_from_db()
-    return claim
-
-
-@pytest.fixture
-def city(factory):
-    return factory.city_reviewer()
-
-
-@pytest.fixture
-def finance(factory):
-    return factory.finance()
+    return factory.claim_at_city()
 
 
 @pytest.fixture

@@ -4,26 +4,13 @@ length under each text field, the Chinese page for a body over the limit, a mate
 import pytest
 from playwright.sync_api import expect
 
-from review.engine import case_transition
-from review.models import Action
 from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
 
 
-def claim_at_city():
-    factory = Factory()
-    unit = factory.approved_unit()
-    member = factory.covered_member(unit)
-    claim = factory.claim(unit, member)
-    factory.claim_materials(claim)
-    case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
-    case_transition(case=case, action=Action.APPROVE, actor=factory.district_reviewer())
-    return claim
-
-
 def test_the_city_sees_the_cap_and_1e20_is_refused_with_a_message(actor, server, shot, shot_narrow):
-    claim = claim_at_city()
+    claim = Factory().claim_at_city()
     page = actor("city")
     page.goto(f"{server.url}/review/cases/{claim.case_id}/")
     expect(page.locator("#approved-amount-cap")).to_have_text("上限 15,000.00 元")
