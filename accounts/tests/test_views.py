@@ -184,3 +184,11 @@ def test_a_logged_in_user_is_sent_away_from_the_register_page(client, agent):
 
     assert response.status_code == 302
     assert response.url == "/"
+
+
+@pytest.mark.django_db
+def test_the_password_change_page_opens_with_the_password_rules_as_a_list(client, agent):
+    client.force_login(agent)
+    response = client.get("/accounts/password/")
+    assert response.status_code == 200
+    assert "<ul>" in response.text and "&lt;ul&gt;" not in response.text  # the validators' help, as HTML

@@ -63,11 +63,14 @@ def bs_field(field, help_text="", col="", mark=False):
     if field.field.required:
         attrs["required"] = True
     rendered = field.as_widget(attrs=attrs) if input_type != "radio" else None
-    hints = [help_text or field.help_text, getattr(field.field, "limit_hint", "")]
+    help_text = help_text or field.help_text
+    limit = getattr(field.field, "limit_hint", "")  # TextField: "最多N字"
+    if limit:
+        help_text = f"{help_text}；{limit}" if help_text else limit
     return {
         "field": field,
         "rendered": rendered,
-        "help_text": "；".join(h for h in hints if h),
+        "help_text": help_text,
         "col": col,
         # mark=True: required in this situation although the form field itself is optional (e.g. 专票).
         "required": field.field.required or mark,
