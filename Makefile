@@ -50,9 +50,13 @@ clean:
 	rm -rf var staticfiles test-artifacts
 
 ## make bench: time a 100,000-row roster import and the roster screen on a throwaway SQLite database
-## (PostgreSQL: set DATABASE_URL).
+## (PostgreSQL: set DATABASE_URL), then the peak memory of the web server and the worker refusing a
+## 1,000,000-row file and importing 100,000 rows.
 bench: $(VENV)/.installed
 	rm -f /tmp/mutualaid-bench.sqlite3*
 	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py migrate --noinput -v0
 	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py bench_roster --rows $${ROWS:-100000}
 	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py bench_roster_page
+	rm -f /tmp/mutualaid-bench-rss.sqlite3*
+	SQLITE_PATH=/tmp/mutualaid-bench-rss.sqlite3 $(PY) manage.py migrate --noinput -v0
+	SQLITE_PATH=/tmp/mutualaid-bench-rss.sqlite3 $(PY) -m tests.bench.hostile_rss

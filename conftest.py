@@ -42,6 +42,18 @@ def factory(reference_data):
 
 
 @pytest.fixture
+def city(factory):
+    """A city reviewer (市总审核员): the last step of every chain; sets a claim's approved amount."""
+    return factory.city_reviewer()
+
+
+@pytest.fixture
+def finance(factory):
+    """Finance (财务): 收款确认 of payment notices, 给付 of approved claims."""
+    return factory.finance()
+
+
+@pytest.fixture
 def pdf_file():
     from core.demo import tiny_pdf
 

@@ -2,11 +2,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from core.forms import TextField
 from core.validators import validate_id_number, validate_mobile
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(
+    username = TextField(
         label="账号",
         max_length=64,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
@@ -18,10 +19,10 @@ class LoginForm(AuthenticationForm):
 
 
 class RegisterForm(forms.Form):
-    real_name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号", max_length=30)
-    mobile = forms.CharField(label="手机号", max_length=20)
-    sms_code = forms.CharField(label="短信验证码", max_length=6)
+    real_name = TextField(label="姓名", max_length=50)
+    id_number = TextField(label="身份证号", max_length=30)
+    mobile = TextField(label="手机号", max_length=20)
+    sms_code = TextField(label="短信验证码", max_length=6)
     password1 = forms.CharField(
         label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -43,7 +44,7 @@ class RegisterForm(forms.Form):
 
 
 class SmsCodeForm(forms.Form):
-    mobile = forms.CharField(max_length=20)
+    mobile = TextField(max_length=20)
 
     def clean_mobile(self):
         try:

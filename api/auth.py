@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.lockout import lockout_response
 from api.models import ApiToken
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 
 API_CREDENTIALS = {"username": None, "api_token": True}
 
@@ -59,7 +59,7 @@ def api_view(view):
         except Http404:
             return error(404, "not_found", "不存在或无权访问")
         except DomainError as exc:
-            return error(400, str(exc.code), exc.message)
+            return error(413 if exc.code == ErrorCode.TOO_LARGE else 400, str(exc.code), exc.message)
 
     return wrapper
 
@@ -70,6 +70,9 @@ def ok(data, status: int = 200) -> JsonResponse:
 
 def body_json(request) -> dict:
     try:
-        return json.loads(request.body or b"{}")
+        data = json.loads(request.body or b"{}")
     except ValueError:
         raise DomainError("请求体不是有效的 JSON") from None
+    if "\\u0000" in request.body.decode("utf-8", "replace"):  # a raw NUL is already invalid JSON
+        raise DomainError("请求体中含有不允许的空字符（NUL）")
+    return data

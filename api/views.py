@@ -8,22 +8,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from api.auth import api_view, error, ok
+from api.auth import api_view, ok
 from api.models import ApiToken
 from api.openapi import OPENAPI
 from api.services import api_token_create, api_token_revoke
 from claims.selectors import claims_visible_to
 from core.audit import audit_read
-from core.errors import DomainError
+from core.errors import BadFile, DomainError, ErrorCode
 from core.masking import mask_id_number, mask_mobile
+from core.text import bounded_text, clean_filename
+from core.uploads import upload_limit
 from enrollment.models import RosterImport
-from enrollment.roster import RosterFileError
 from enrollment.selectors import application_get_for, applications_visible_to, roster_page
-from enrollment.services import roster_import_run, roster_import_start
+from enrollment.services import roster_imports_expire, roster_upload
 from units.selectors import units_visible_to
 
 PAGE_SIZE = 500
@@ -81,6 +83,7 @@ def _import(job: RosterImport) -> dict:
         "imported_rows": job.imported_rows,
         "over60_count": job.over60_count,
         "message": job.message,
+        "retryable": job.status == RosterImport.Status.FAILED and job.retryable,
         "errors": [{"row": r, "column": c, "message": m} for r, c, m in job.errors[:1000]],
         "error_count": job.error_count,
     }
@@ -106,6 +109,24 @@ def application(request, pk):
     return ok(_application(application_get_for(request.user, pk)))
 
 
+def _raw_body_file(request):
+    """The request body (an xlsx posted as is) streamed into a temporary file, at most ROSTER_MAX_BYTES."""
+    limit = settings.ROSTER_MAX_BYTES
+    name = clean_filename(request.headers.get("X-Filename"), default="roster.xlsx")
+    upload = TemporaryUploadedFile(name, "application/octet-stream", 0, None)
+    size = 0
+    while chunk := request.read(1024 * 1024):
+        size += len(chunk)
+        if size > limit:
+            upload.close()
+            raise BadFile(f"文件过大：名单文件不能超过 {limit // 1048576} MB", code=ErrorCode.TOO_LARGE)
+        upload.write(chunk)
+    upload.size = size
+    upload.seek(0)
+    return upload if size else None
+
+
+@upload_limit("ROSTER_MAX_BYTES")
 @api_view
 @require_http_methods(["GET", "POST"])
 def roster(request, pk):
@@ -139,22 +160,20 @@ def roster(request, pk):
                 ],
             }
         )
-    upload = request.FILES.get("file")
-    if upload is None and request.body:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        upload = SimpleUploadedFile(request.headers.get("X-Filename", "roster.xlsx"), request.body)
+    if request.content_type == "multipart/form-data":
+        upload = request.FILES.get("file")
+    else:
+        upload = _raw_body_file(request)
     try:
-        job = roster_import_start(
+        job = roster_upload(
             actor=request.user,
             application=app,
             upload=upload,
             only_valid_rows=request.GET.get("only_valid_rows") in ("1", "true"),
         )
-    except RosterFileError as exc:
-        return error(400, "bad_file", str(exc))
-    if job.total_rows <= settings.ROSTER_SYNC_ROWS:
-        job = roster_import_run(import_id=job.pk)
+    finally:
+        if upload is not None:
+            upload.close()
     return ok(_import(job), status=201 if job.status == RosterImport.Status.SUCCEEDED else 202)
 
 
@@ -162,6 +181,7 @@ def roster(request, pk):
 @require_http_methods(["GET"])
 def roster_import(request, pk, job_pk):
     app = application_get_for(request.user, pk)
+    roster_imports_expire(application=app)
     return ok(_import(get_object_or_404(RosterImport, pk=job_pk, application=app)))
 
 
@@ -229,7 +249,8 @@ def token_create(request):
     if not request.user.is_agent:
         raise PermissionDenied
     try:
-        _token, key = api_token_create(actor=request.user, name=request.POST.get("name") or "")
+        name = bounded_text(request.POST.get("name"), label="用途", max_length=50) or "人事系统"
+        _token, key = api_token_create(actor=request.user, name=name)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("api:tokens")

@@ -1,14 +1,13 @@
-"""The 操作日志 export: xlsx through XlsxWriter, every cell written as text with formula prefixes
-neutralised and ID numbers / account numbers masked."""
+"""The 操作日志 export: xlsx through core.xlsx (every string a string cell, formula prefixes neutralised),
+every cell text with ID numbers / account numbers masked."""
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
 
 from core.masking import mask_text
+from core.xlsx import neutralise, workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     ("时间", 18),
     ("操作人", 14),
@@ -24,13 +23,12 @@ COLUMNS = [
 
 def safe_cell(value) -> str:
     """Text a spreadsheet shows as typed: never a formula, never a full ID number or bank account."""
-    text = mask_text("" if value is None else str(value))
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return neutralise(mask_text("" if value is None else str(value)))
 
 
 def audit_xlsx(rows: list[dict]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = workbook(buffer)
     sheet = book.add_worksheet("操作日志")
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     for col, (title, width) in enumerate(COLUMNS):
@@ -49,7 +47,7 @@ def audit_xlsx(rows: list[dict]) -> bytes:
             row["ip"],
         ]
         for col, value in enumerate(values):
-            sheet.write_string(r, col, safe_cell(value))
+            sheet.write_string(r, col, mask_text("" if value is None else str(value)))
     sheet.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()

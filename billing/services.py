@@ -11,6 +11,7 @@ from billing.models import PaymentNotice, PaymentReceipt
 from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
+from core.text import bounded_text
 from review.engine import case_transition
 from review.models import Action, Status
 
@@ -87,7 +88,10 @@ def payment_confirm(
         )
     if paid_on > timezone.localdate():
         raise DomainError("到账日期不能晚于今天")
-    bank_reference = (bank_reference or "").strip()
+    issued_on = timezone.localdate(notice.issued_at)
+    if paid_on < issued_on:
+        raise DomainError(f"到账日期不能早于缴费通知单的开具日期（{issued_on:%Y-%m-%d}）")
+    bank_reference = bounded_text(bank_reference, label="银行流水号", max_length=64)
     if not bank_reference:
         raise DomainError("请填写银行流水号")
     try:

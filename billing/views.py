@@ -1,5 +1,6 @@
 """Finance workbench (缴费与收款) and the payment notice PDF."""
 
+from decimal import Decimal
 from urllib.parse import quote
 
 from django import forms
@@ -20,14 +21,13 @@ from claims.selectors import payouts_awaiting
 from claims.services import claim_payout_record
 from core.audit import audit_read
 from core.errors import DomainError
+from core.forms import BoundedDateField, MoneyField, TextField
 
 
 class ReceiptForm(forms.Form):
-    amount = forms.DecimalField(label="到账金额（元）", max_digits=14, decimal_places=2, min_value=0)
-    paid_on = forms.DateField(
-        label="到账日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    bank_reference = forms.CharField(label="银行流水号", max_length=64)
+    amount = MoneyField(label="到账金额（元）", maximum=Decimal("999999999999.99"))
+    paid_on = BoundedDateField(label="到账日期", years_back=5, years_ahead=0)
+    bank_reference = TextField(label="银行流水号", max_length=64)
 
 
 def _finance_only(request):
@@ -92,10 +92,8 @@ def notice_pdf(request, application_pk):
 
 
 class PayoutForm(forms.Form):
-    paid_on = forms.DateField(
-        label="给付日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    bank_reference = forms.CharField(label="银行流水号", max_length=64)
+    paid_on = BoundedDateField(label="给付日期", years_back=5, years_ahead=0)
+    bank_reference = TextField(label="银行流水号", max_length=64)
 
 
 @login_required

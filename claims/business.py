@@ -4,7 +4,7 @@
 from django.urls import reverse
 
 from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
-from claims.services import check_submittable, claim_set_approved_amount, recheck
+from claims.services import check_submittable, claim_amount_cap, claim_set_approved_amount, recheck
 from core.errors import DomainError
 from review.engine import applicable_steps
 from review.models import Action, BusinessKind
@@ -36,15 +36,18 @@ class ClaimBusiness(BusinessType):
     def check_submittable(self, case) -> None:
         check_submittable(self.claim_of(case), self.missing_materials(case))
 
-    def on_decision(self, case, actor, action, data) -> None:
+    def on_decision(self, case, actor, action, data) -> str:
+        """At the city's 通过 the approved amount is set; it goes into the timeline row of the decision."""
         steps = applicable_steps(case)
         is_last_step = steps and case.current_step_id == steps[-1].id
         if action == Action.APPROVE and is_last_step:
             if not str(data.get("approved_amount", "")).strip():
                 raise DomainError("请填写核定给付金额（元）后再通过")
-            claim_set_approved_amount(
+            amount = claim_set_approved_amount(
                 claim=self.claim_of(case), raw_amount=data.get("approved_amount"), actor=actor
             )
+            return f"核定给付金额 {amount:,.2f} 元"
+        return ""
 
     def on_rejected(self, case, actor) -> None:
         ClaimLine.objects.filter(claim__case=case).update(is_active=False)
@@ -60,6 +63,7 @@ class ClaimBusiness(BusinessType):
             "lines": list(claim.lines.select_related("plan")),
             "eligibility_now": [r.as_dict() for r in recheck(claim)],
             "sets_amount": bool(steps) and case.current_step_id == steps[-1].id,
+            "amount_cap": claim_amount_cap(claim),
         }
 
     def agent_url(self, case) -> str:

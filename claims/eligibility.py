@@ -152,3 +152,19 @@ def suggest_amount(
     if injury == "medical":
         return yuan(0)
     return yuan(base)
+
+
+def benefit_cap(
+    *,
+    benefit_per_share: Decimal,
+    shares: int,
+    injury: str = "",
+    disability_grade: int | None = None,
+) -> Decimal:
+    """The most the member's 份 allow under the schedule: the suggested amount, except 医疗, which the
+    reviewer sets up to the plan's full benefit × 份."""
+    if injury == "medical":
+        return yuan(Decimal(benefit_per_share) * shares)
+    return suggest_amount(
+        benefit_per_share=benefit_per_share, shares=shares, injury=injury, disability_grade=disability_grade
+    )

@@ -1,23 +1,23 @@
 from django import forms
 
 from claims.models import Claim
+from core.forms import BoundedDateField, TextField
 from plans.models import Disease
 
 
 class ClaimForm(forms.Form):
     """重疾女工 / 意外伤害 保障金申请 — parsing only; the rules live in claims.services and eligibility."""
 
-    id_number = forms.CharField(label="会员身份证号", max_length=30)
+    id_number = TextField(label="会员身份证号", max_length=30)
     plan_choice = forms.ChoiceField(label="保障计划", choices=Claim.PlanChoice.choices)
-    event_date = forms.DateField(
-        label="诊断时间", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    # Not in the future; the filing deadline is a year, so 10 years back is generous for a typo check.
+    event_date = BoundedDateField(label="诊断时间", years_back=10, years_ahead=0)
     disease = forms.ModelChoiceField(
         label="疾病名称", queryset=Disease.objects.select_related("plan"), required=False
     )
-    hospital = forms.CharField(label="医院名称", max_length=100)
-    accident_description = forms.CharField(
-        label="意外情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    hospital = TextField(label="医院名称", max_length=100)
+    accident_description = TextField(
+        label="意外情况", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     injury = forms.ChoiceField(label="伤情", choices=[("", "请选择"), *Claim.Injury.choices], required=False)
     disability_grade = forms.TypedChoiceField(
@@ -27,9 +27,9 @@ class ClaimForm(forms.Form):
         empty_value=None,
         choices=[("", "请选择"), *[(g, f"{g}级") for g in range(1, 11)]],
     )
-    payee_name = forms.CharField(label="收款人", max_length=50)
-    payee_bank = forms.CharField(label="开户银行", max_length=100)
-    payee_account = forms.CharField(label="银行账号", max_length=40)
+    payee_name = TextField(label="收款人", max_length=50)
+    payee_bank = TextField(label="开户银行", max_length=100)
+    payee_account = TextField(label="银行账号", max_length=40)
 
     def __init__(self, *args, kind=Claim.Kind.ILLNESS, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

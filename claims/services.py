@@ -2,17 +2,19 @@
 the engine; 给付 is recorded once and closes the claim (已结案)."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from claims.eligibility import RuleResult, blocking_failures, covering, evaluate, suggest_amount
+from claims.eligibility import RuleResult, benefit_cap, blocking_failures, covering, evaluate, suggest_amount
 from claims.models import Claim, ClaimLine, Payout
 from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
 from core.audit import audit_log, model_diff, records_refusals
+from core.dates import shift_years
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
-from core.money import yuan
+from core.money import parse_money
+from core.text import bounded_text
 from core.validators import id_number_is_female, normalize_code
 from plans.models import Disease, Plan
 from review.engine import case_transition
@@ -20,6 +22,13 @@ from review.models import Action, BusinessKind, Case, Status
 from review.services import case_create
 
 Choice = Claim.PlanChoice
+TEXT_FIELDS = {
+    "hospital": ("医院名称", 100, False),
+    "accident_description": ("意外情况", 1000, True),
+    "payee_name": ("收款人", 50, False),
+    "payee_bank": ("开户银行", 100, False),
+    "payee_account": ("银行账号", 40, False),
+}
 
 
 def _plans_and_diseases(plan_choice: str, disease: Disease | None) -> list[tuple[Plan, Disease | None]]:
@@ -110,6 +119,25 @@ def _validate_fields(
         raise DomainError("请填写收款人、开户银行和银行账号")
 
 
+def _clean_fields(fields: dict) -> dict:
+    """Free text bounded by its column and cleaned (no NUL, control or bidi characters)."""
+    cleaned = dict(fields)
+    for name, (label, limit, multiline) in TEXT_FIELDS.items():
+        if name in cleaned:
+            cleaned[name] = bounded_text(cleaned[name], label=label, max_length=limit, multiline=multiline)
+    return cleaned
+
+
+def _check_event_date(event_date: datetime.date) -> None:
+    """Before any date arithmetic (deadlines, waiting periods): not in the future, not over 10 years back."""
+    today = timezone.localdate()
+    if event_date > today:
+        raise DomainError("诊断/出险时间不能晚于今天")
+    earliest = shift_years(today, -10)
+    if event_date < earliest:
+        raise DomainError(f"诊断/出险时间不能早于 {earliest:%Y-%m-%d}（十年以前）")
+
+
 def _lines_write(claim: Claim, lines: list[dict]) -> None:
     claim.lines.all().delete()
     try:
@@ -154,6 +182,18 @@ def claim_create(
     """【保存】 of a 保障金申请: eligibility is checked now; blocking rules refuse with the rule's message."""
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以申请保障金")
+    _check_event_date(event_date)
+    texts = _clean_fields(
+        {
+            "hospital": hospital,
+            "accident_description": accident_description,
+            "payee_name": payee_name,
+            "payee_bank": payee_bank,
+            "payee_account": payee_account,
+        }
+    )
+    hospital, accident_description = texts["hospital"], texts["accident_description"]
+    payee_name, payee_bank, payee_account = texts["payee_name"], texts["payee_bank"], texts["payee_account"]
     member, coverages = member_in_agent_units(actor, normalize_code(id_number))
     if member is None:
         raise DomainError("该身份证号在您的单位没有参保记录，请核对会员身份证号")
@@ -256,6 +296,9 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
         raise NotAllowed("您无权修改该申请")
     if not claim.case.is_editable:
         raise InvalidTransition(f"当前状态为“{claim.case.status_label}”，不能修改")
+    fields = _clean_fields(fields)
+    if "event_date" in fields:
+        _check_event_date(fields["event_date"])
     values = {
         "plan_choice": fields.get("plan_choice", claim.plan_choice),
         "event_date": fields.get("event_date", claim.event_date),
@@ -323,24 +366,47 @@ def recheck(claim: Claim) -> list[RuleResult]:
     return results
 
 
+def claim_amount_cap(claim: Claim) -> Decimal:
+    """The largest amount the city may approve: per plan of the claim, benefit (the disease's own, e.g.
+    原位癌, else the plan's) × the 份 in force on the event date, by injury for 意外伤害."""
+    shares = {line.plan_id: line.shares for line in claim.lines.filter(is_active=True)}
+    cap = Decimal("0.00")
+    for plan, disease in _plans_and_diseases(claim.plan_choice, claim.disease):
+        benefit = (
+            disease.benefit_per_share
+            if disease and disease.benefit_per_share is not None
+            else plan.benefit_per_share
+        )
+        cap += benefit_cap(
+            benefit_per_share=benefit,
+            shares=shares.get(plan.pk, 0),
+            injury=claim.injury,
+            disability_grade=claim.disability_grade,
+        )
+    return cap
+
+
 @records_refusals("claim_approved_amount", obj="claim")
-def claim_set_approved_amount(*, claim: Claim, raw_amount, actor=None) -> Decimal:
-    """The city reviewer's 核定给付金额 (at 通过, inside the engine's transaction), before → after."""
-    try:
-        amount = yuan(Decimal(str(raw_amount).replace(",", "").strip()))
-    except (InvalidOperation, ValueError):
-        raise DomainError("请填写核定给付金额（元）") from None
-    if amount < 0:
-        raise DomainError("核定给付金额不能为负数")
-    before = Claim.objects.filter(pk=claim.pk).values_list("approved_amount", flat=True).first()
+def claim_set_approved_amount(*, claim: Claim, raw_amount, actor) -> Decimal:
+    """The city's 核定给付金额 at its 通过: strict yuan, within the cap the member's 份 allow; audited."""
+    cap = claim_amount_cap(claim)
+    if cap <= 0:
+        raise DomainError("该会员在出险/诊断日没有可给付的份数，不能核定给付金额；请退回或不予给付")
+    amount = parse_money(raw_amount, label="核定给付金额")
+    if amount > cap:
+        raise DomainError(
+            f"核定给付金额 {amount:,.2f} 元超过上限：按该会员所参份数和给付标准，最多可给付 {cap:,.2f} 元"
+        )
+    before = claim.approved_amount
     Claim.objects.filter(pk=claim.pk).update(approved_amount=amount)
     audit_log(
         actor=actor,
         verb="claim_approved_amount",
         obj=claim,
         changes={
-            "approved_amount": ["" if before is None else str(before), str(amount)],
-            "suggested": str(claim.suggested_amount),
+            "approved_amount": [None if before is None else str(before), str(amount)],
+            "suggested_amount": str(claim.suggested_amount),
+            "cap": str(cap),
         },
     )
     return amount
@@ -355,9 +421,12 @@ def claim_payout_record(*, actor, claim: Claim, paid_on: datetime.date, bank_ref
         raise InvalidTransition("该申请已记录给付并结案，无需重复给付", code=ErrorCode.DUPLICATE)
     if claim.case.status != Status.APPROVED or claim.approved_amount is None:
         raise InvalidTransition(f"当前状态为“{claim.case.status_label}”，不能给付")
+    approved_on = timezone.localdate(claim.case.decided_at) if claim.case.decided_at else None
     if paid_on > timezone.localdate():
         raise DomainError("给付日期不能晚于今天")
-    bank_reference = (bank_reference or "").strip()
+    if approved_on and paid_on < approved_on:
+        raise DomainError(f"给付日期不能早于市总审核通过的日期（{approved_on:%Y-%m-%d}）")
+    bank_reference = bounded_text(bank_reference, label="银行流水号", max_length=64)
     if not bank_reference:
         raise DomainError("请填写银行流水号")
     try:

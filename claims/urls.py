@@ -7,8 +7,8 @@ urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_create_view, name="create"),
     path("member/", views.member_panel, name="member"),
-    path("<int:pk>/", views.claim_detail, name="detail"),
-    path("<int:pk>/edit/", views.claim_edit, name="edit"),
-    path("<int:pk>/submit/", views.claim_submit, name="submit"),
-    path("<int:pk>/delete/", views.claim_delete, name="delete"),
+    path("<id:pk>/", views.claim_detail, name="detail"),
+    path("<id:pk>/edit/", views.claim_edit, name="edit"),
+    path("<id:pk>/submit/", views.claim_submit, name="submit"),
+    path("<id:pk>/delete/", views.claim_delete, name="delete"),
 ]

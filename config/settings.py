@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Twice on purpose (DEBUG only, see the class): here for errors raised by the middleware below it
     # (a bad Host header), innermost for everything the views raise.
@@ -196,18 +197,36 @@ STORAGES = {
     },
 }
 
-# Upload limits: materials (PDF/JPEG/PNG) up to 10 MB each.
+# Upload limits: materials (PDF/JPEG/PNG) up to 10 MB each, images up to 50 million pixels. The first
+# upload handler stops a file at its view's limit while the body streams in (core.uploads); form bodies
+# without files are limited to 5 MB. Everything over a limit gets a Chinese 413 (core.middleware).
 MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", 10 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
-# Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows; above ROSTER_SYNC_ROWS rows the import
-# runs in the background worker with a progress bar. An import without a heartbeat for
-# ROSTER_STALE_SECONDS counts as interrupted and can be retried.
+# Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows, ROSTER_MAX_COLUMNS columns and
+# ROSTER_MAX_CELL_CHARS characters per cell (checked on the raw file before anything parses it, see
+# core.spreadsheets); the one parse runs in a child process limited to ROSTER_READER_MEMORY_MB and
+# ROSTER_READER_TIMEOUT seconds. Up to ROSTER_SYNC_ROWS rows (an .xls: up to ROSTER_SYNC_BYTES) the
+# import runs at once, above in the background worker with a progress bar. A running import without a
+# heartbeat for ROSTER_STALE_SECONDS (a queued one: ROSTER_PENDING_STALE_SECONDS) was interrupted: it is
+# shown as 导入失败 with 【重新导入】.
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", 30 * 1024 * 1024))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 100_000))
+ROSTER_MAX_COLUMNS = int(os.environ.get("ROSTER_MAX_COLUMNS", 64))
+ROSTER_MAX_CELL_CHARS = int(os.environ.get("ROSTER_MAX_CELL_CHARS", 1000))
+ROSTER_READER_MEMORY_MB = int(os.environ.get("ROSTER_READER_MEMORY_MB", 1024))
+ROSTER_READER_TIMEOUT = int(os.environ.get("ROSTER_READER_TIMEOUT", 120))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", 2000))
+ROSTER_SYNC_BYTES = int(os.environ.get("ROSTER_SYNC_BYTES", 256 * 1024))
 ROSTER_STALE_SECONDS = int(os.environ.get("ROSTER_STALE_SECONDS", 120))
+ROSTER_PENDING_STALE_SECONDS = int(os.environ.get("ROSTER_PENDING_STALE_SECONDS", 600))
 
 # The union's receiving account printed on payment notices (缴费通知单). No default: while any of the
 # three is unset no notice is issued or printed (billing.services.union_account says so in Chinese).

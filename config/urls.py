@@ -19,3 +19,5 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "core.views.not_found"

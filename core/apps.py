@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "公共"
 
+    def ready(self):
+        from django.urls import register_converter
+
+        from core.converters import IdConverter
+
+        register_converter(IdConverter, "id")  # before any urls.py is loaded
+
 
 class AuditedAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the site whose every edit writes the audit trail (core.admin_site)."""

@@ -115,7 +115,7 @@ def seed_demo_period(*, unit, agent, reviewers, finance) -> None:
     from billing.services import payment_confirm
     from enrollment.documents import roster_template_xlsx
     from enrollment.periods import add_months
-    from enrollment.services import application_create, plan_columns, roster_import_run, roster_import_start
+    from enrollment.services import application_create, plan_columns, roster_upload
     from plans.models import Plan
 
     today = timezone.localdate()
@@ -126,8 +126,7 @@ def seed_demo_period(*, unit, agent, reviewers, finance) -> None:
         application=application, plans=plan_columns(application), rows=demo_member_rows()
     )
     upload = SimpleUploadedFile("demo-roster.xlsx", content)
-    job = roster_import_start(actor=agent, application=application, upload=upload)
-    roster_import_run(import_id=job.pk)
+    roster_upload(actor=agent, application=application, upload=upload)
     case_transition(case=application.case, action=Action.SUBMIT, actor=agent)
     for reviewer in reviewers:
         case_transition(case=application.case, action=Action.APPROVE, actor=reviewer)

@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     INCOMPLETE = "incomplete"
     DUPLICATE = "duplicate"
     BAD_FILE = "bad_file"
+    TOO_LARGE = "too_large"
     SMS_CODE = "sms_code"
 
 

@@ -3,10 +3,11 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 
 from core.models import WorkerHeartbeat
@@ -51,3 +52,39 @@ def favicon(request):
     response = redirect(static("core/favicon.ico"))
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def refuse(request, *, status: int, message: str, code: str = "invalid", title: str = "提交的内容无法处理"):
+    """A refusal before any view ran: JSON for the API, a feedback line for htmx, else a Chinese page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": code, "message": message}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(f'<div class="text-danger small">{escape(message)}</div>', status=status)
+        response["HX-Retarget"] = "#upload-feedback"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "core/refused.html", {"title": title, "message": message}, status=status)
+
+
+def too_large(request, limit: int, *, files: bool):
+    what = "上传的文件" if files else "提交的内容"
+    return refuse(
+        request,
+        status=413,
+        code="too_large",
+        title="提交的内容过大",
+        message=f"{what}超过了 {limit / 1048576:.0f} MB 的上限，系统没有接收。",
+    )
+
+
+def not_found(request, exception=None):
+    """404: the API answers JSON like its views do; pages get the Chinese 404 page."""
+    if request.path_info.startswith("/api/"):
+        return refuse(request, status=404, code="not_found", message="不存在或无权访问")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

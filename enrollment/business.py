@@ -25,7 +25,10 @@ class Enrollment(BusinessType):
         return super().missing_materials(case)
 
     def check_submittable(self, case) -> None:
+        from enrollment.services import roster_imports_expire
+
         application = self.application_of(case)
+        roster_imports_expire(application=application)  # a dead import does not block 上报
         busy = application.imports.filter(
             status__in=[RosterImport.Status.PENDING, RosterImport.Status.RUNNING]
         )

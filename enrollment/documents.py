@@ -2,8 +2,7 @@
 
 import io
 
-import xlsxwriter
-
+from core.xlsx import workbook
 from enrollment.roster import FIXED_COLUMNS, PlanColumn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -12,7 +11,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def roster_template_xlsx(*, application, plans: list[PlanColumn], rows: list[tuple] = ()) -> bytes:
     """参保职工名单模板: ID and mobile columns are text, 份 columns validated, with instructions."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet("参保职工名单")
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "align": "center"})
     text = book.add_format({"num_format": "@"})
@@ -89,7 +88,7 @@ def roster_template_xlsx(*, application, plans: list[PlanColumn], rows: list[tup
 
 def roster_errors_xlsx(errors: list) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet("错误清单")
     head = book.add_format({"bold": True, "bg_color": "#F8CBAD", "border": 1})
     for col, title in enumerate(("行号", "列", "错误说明")):

@@ -1,25 +1,15 @@
-"""【导出名单】: the roster of an application as xlsx, formula-safe (XlsxWriter, constant memory)."""
+"""【导出名单】: the roster of an application as xlsx, formula-safe (core.xlsx)."""
 
 import io
 
-import xlsxwriter
 from django.db import transaction
 
 from core.audit import audit_log
 from core.masking import mask_id_number, mask_mobile
+from core.xlsx import workbook
 from enrollment.models import Member
 from enrollment.periods import age_on
 from enrollment.selectors import roster_page
-
-# A cell that starts with one of these is a formula (or DDE) to Excel/WPS; a leading ' keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value) -> str:
-    """Text for a cell that a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 SEX = dict(Member.Sex.choices)
 
@@ -28,14 +18,14 @@ def roster_xlsx(application, entries, plan_lines, *, full: bool = False) -> byte
     """行号, 姓名, 身份证号, 性别, 出生日期, 年龄, 手机号 and one 份 column per plan; text as text.
     ID numbers and mobiles are masked unless FULL (a logged 「含完整身份证号」 export)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet("参保职工名单")
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     plan_headers = [f"{line.plan.name}(份)" for line in plan_lines]
     for col, title in enumerate(
         ["行号", "姓名", "身份证号", "性别", "出生日期", "年龄", "手机号", *plan_headers]
     ):
-        sheet.write_string(0, col, safe_text(title), head)
+        sheet.write_string(0, col, title, head)
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 2, 22)
     sheet.set_column(4, 4, 12)
@@ -50,13 +40,13 @@ def roster_xlsx(application, entries, plan_lines, *, full: bool = False) -> byte
         rows.iterator(chunk_size=5000), start=1
     ):
         write_number(index, 0, row_number)
-        write_string(index, 1, safe_text(name))
-        write_string(index, 2, safe_text(show_id(id_number)))
+        write_string(index, 1, name)
+        write_string(index, 2, show_id(id_number))
         write_string(index, 3, SEX.get(sex, ""))
         write_string(index, 4, birth.isoformat())
         write_number(index, 5, age_on(birth, start))
         if mobile:
-            write_string(index, 6, safe_text(show_mobile(mobile)))
+            write_string(index, 6, show_mobile(mobile))
         for offset, code in enumerate(codes):
             if code in shares:
                 write_number(index, 7 + offset, shares[code])

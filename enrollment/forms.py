@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import BoundedDateField, TextField
 from enrollment.models import Application
 from plans.models import Plan
 
@@ -10,17 +11,10 @@ class ApplicationForm(forms.Form):
 
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     kind = forms.ChoiceField(label="申请类型", choices=Application.Kind.choices, widget=forms.HiddenInput)
-    period_start = forms.DateField(
-        label="保期开始日期",
-        required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-    period_end = forms.DateField(
-        label="保期结束日期",
-        required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-    note = forms.CharField(label="备注", max_length=200, required=False)
+    # A period starts at most a year back (追加 today; a late main period) and at most 3 years ahead.
+    period_start = BoundedDateField(label="保期开始日期", required=False, years_back=1, years_ahead=3)
+    period_end = BoundedDateField(label="保期结束日期", required=False, years_back=1, years_ahead=4)
+    note = TextField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -145,6 +145,9 @@ class RosterImport(models.Model):
     errors = models.JSONField(default=list, blank=True, help_text="[[row, column, message], …]")
     over60_count = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
+    # A failure that retrying the same file may cure (interrupted, our own error) → 【重新导入】;
+    # otherwise (the file itself) the person is offered 【上传新文件】.
+    retryable = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

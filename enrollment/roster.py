@@ -1,32 +1,58 @@
 """Reading and checking a roster (参保职工名单) — no database access here except through `lookups`.
 
-`read_rows` turns an uploaded file into rows of cell values (python-calamine for xlsx/xls, csv module for
-csv). `check_roster` normalises and validates every row against the rules of SPEC §6.3 and returns the
-valid entries, the per-row errors (row number, column, message) and the count of members aged 60+.
+`roster_limits()` are the settings' limits for core.spreadsheets (pre-checks and the isolated reader);
+`read_rows` runs both on a file's bytes (tests, the benchmark). `check_roster` normalises and validates
+every row against the rules of SPEC §6.3 and returns the valid entries, the per-row errors (row number,
+column, message) and the count of members aged 60+.
 """
 
-import csv
 import datetime
-import io
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from core.spreadsheets import SheetLimits, SpreadsheetError, inspect_spreadsheet, over_limit, read_isolated
+from core.text import NUL, clean_text
 from core.validators import id_number_birth_date, id_number_is_female, validate_id_number, validate_mobile
 from enrollment.periods import age_on
 
 FIXED_COLUMNS = ("序号", "姓名", "身份证号", "手机号")
 SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
-XLSX_MAGIC = b"PK\x03\x04"
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OVER_AGE_WARNING = 60
+NAME_MAX_LENGTH = 50
+TEMPLATE_HINT = "请使用本申请的【参保职工名单模板下载】模板（保障计划列须与申请一致）"
 
 
-class RosterFileError(Exception):
-    """The whole file is refused (wrong template, not a spreadsheet, empty …) — one clear message."""
+# The whole file is refused (wrong template, not a spreadsheet, empty, hostile …) with one clear message:
+# one class (a core.errors.BadFile, code "bad_file"), whether the pre-check, reader or row check says so.
+RosterFileError = SpreadsheetError
+
+
+def roster_limits() -> SheetLimits:
+    return SheetLimits(
+        max_rows=settings.ROSTER_MAX_ROWS,
+        max_columns=settings.ROSTER_MAX_COLUMNS,
+        max_cell_chars=settings.ROSTER_MAX_CELL_CHARS,
+        memory_mb=settings.ROSTER_READER_MEMORY_MB,
+        timeout_seconds=settings.ROSTER_READER_TIMEOUT,
+    )
+
+
+def read_rows(name: str, content: bytes, *, limits: SheetLimits | None = None) -> list[list]:
+    """Pre-check and read a roster file's bytes the way an import does (isolated reader)."""
+    limits = limits or roster_limits()
+    with tempfile.NamedTemporaryFile(suffix=os.path.splitext(name or "")[1][:8]) as handle:
+        handle.write(content)
+        handle.flush()
+        handle.seek(0)
+        facts = inspect_spreadsheet(handle, name=name, limits=limits)
+        return read_isolated(handle.name, kind=facts.kind, limits=limits)
 
 
 @dataclass
@@ -64,45 +90,22 @@ class RosterCheck:
         self.errors.append((row, column, message))
 
 
-def read_rows(name: str, content: bytes) -> list[list]:
-    """All rows of the first sheet as lists of cell values; RosterFileError if it is not a spreadsheet."""
-    head = content[:8]
-    lower = (name or "").lower()
-    try:
-        if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
-            from python_calamine import CalamineWorkbook
-
-            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            if not book.sheet_names:
-                raise RosterFileError("文件中没有工作表")
-            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        if lower.endswith(".csv"):
-            text = _decode_csv(content)
-            return [list(row) for row in csv.reader(io.StringIO(text))]
-    except RosterFileError:
-        raise
-    except Exception:
-        raise RosterFileError(
-            "文件已损坏或不是有效的Excel文件，请用【参保职工名单模板下载】的模板重新填写后上传"
-        ) from None
-    raise RosterFileError("文件不是Excel表格：请上传 .xlsx（或 .xls、.csv）格式的参保职工名单")
-
-
-def _decode_csv(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterFileError("CSV 文件编码无法识别，请另存为 UTF-8 或使用Excel模板")
-
-
 def _text(value) -> str:
+    """A cell as text: NFKC, whitespace collapsed, control/bidi characters removed (a NUL stays, to be
+    reported as an error of its row)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFKC", str(value)).split())
+    text = unicodedata.normalize("NFKC", str(value))
+    parts = text.split(NUL)
+    return NUL.join(" ".join(clean_text(part).split()) for part in parts)
+
+
+def _shown(text: str, limit: int = 30) -> str:
+    """A cell's text inside a message: never a NUL, never unbounded."""
+    text = text.replace(NUL, "")
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _is_blank(row: list) -> bool:
@@ -113,20 +116,49 @@ def expected_header(plans: list[PlanColumn]) -> list[str]:
     return [*FIXED_COLUMNS, *(p.header for p in plans)]
 
 
+def header_differences(actual: list[str], expected: list[str]) -> list[str]:
+    """Every difference between the file's header and the template's: missing, extra, misplaced columns."""
+    notes = []
+    missing = [title for title in expected if title not in actual]
+    extra = [(index + 1, title) for index, title in enumerate(actual) if title not in expected]
+    if missing:
+        notes.append("缺少列：" + "、".join(f"“{_shown(t)}”" for t in missing))
+    if extra:
+        notes.append(
+            "多余的列："
+            + "、".join(f"第{i}列“{_shown(t)}”" if t else f"第{i}列（空白表头）" for i, t in extra)
+        )
+    common = [title for title in actual if title in expected]
+    order = [title for title in expected if title in actual]
+    if common != order:
+        misplaced = [
+            f"“{_shown(title)}”应为第{expected.index(title) + 1}列（现为第{actual.index(title) + 1}列）"
+            for title in order
+            if actual.index(title) != expected.index(title)
+        ]
+        notes.append("顺序不对：" + "；".join(misplaced))
+    elif not missing and not extra:
+        duplicated = [title for title in expected if actual.count(title) > 1]
+        if duplicated:
+            notes.append("重复的列：" + "、".join(f"“{t}”" for t in duplicated))
+    return notes
+
+
 def check_header(header: list, plans: list[PlanColumn]) -> None:
     expected = expected_header(plans)
     actual = [_text(cell) for cell in header]
     while actual and actual[-1] == "":
         actual.pop()
     if actual != expected:
-        for index, title in enumerate(expected):
-            found = actual[index] if index < len(actual) else "（空）"
-            if found != title:
-                raise RosterFileError(
-                    f"表头与模板不一致：第{index + 1}列应为“{title}”，实际为“{found}”。"
-                    "请使用本申请的【参保职工名单模板下载】模板（保障计划列须与申请一致）"
-                )
-        raise RosterFileError(f"表头与模板不一致：模板只有{len(expected)}列，请删除多余的列")
+        differences = header_differences(actual, expected) or ["列名或顺序与模板不同"]
+        raise RosterFileError(
+            "表头与模板不一致："
+            + "；".join(differences)
+            + "。模板表头应为："
+            + " | ".join(expected)
+            + "。"
+            + TEMPLATE_HINT
+        )
 
 
 def _id_cell(value) -> tuple[str, str | None]:
@@ -158,7 +190,7 @@ def check_roster(
     if not body:
         raise RosterFileError("名单中没有职工：请在模板第2行起填写参保职工")
     if len(body) > max_rows:
-        raise RosterFileError(f"名单共{len(body)}行，超过单次导入上限{max_rows}行，请分批导入")
+        raise RosterFileError(over_limit(SheetLimits(max_rows=max_rows), len(body)).message)
     result = RosterCheck(total=len(body))
     seen: dict[str, int] = {}
     width = len(FIXED_COLUMNS) + len(plans)
@@ -177,8 +209,10 @@ def _check_row(row_number, cells, plans, period_start, seen, result) -> RosterRo
     name = _text(cells[1])
     if not name:
         result.add_error(row_number, "姓名", "姓名不能为空")
-    elif len(name) > 50:
-        result.add_error(row_number, "姓名", "姓名过长")
+    elif NUL in name:
+        result.add_error(row_number, "姓名", "姓名中含有不允许的空字符（NUL）")
+    elif len(name) > NAME_MAX_LENGTH:
+        result.add_error(row_number, "姓名", f"姓名过长（最多{NAME_MAX_LENGTH}个字）")
     id_number, id_error = _id_cell(cells[2])
     if id_error:
         result.add_error(row_number, "身份证号", id_error)

@@ -1,22 +1,26 @@
 """Writes of enrollment (manual §2). Status changes go through review.engine; all services are atomic."""
 
 import datetime
-import json
 import logging
+import os
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_log, model_diff, records_refusals
-from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
+from core.dates import check_date, date_bounds, shift_years
+from core.errors import BadFile, DomainError, ErrorCode, InvalidTransition, NotAllowed
 from core.models import AuditLog
-from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterEntry, RosterImport
+from core.spreadsheets import inspect_spreadsheet
+from core.text import bounded_text, clean_filename
+from enrollment.amounts import recompute_amounts
+from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterImport
 from enrollment.periods import fee_per_member, twelve_month_period, whole_months
-from enrollment.roster import PlanColumn, RosterCheck, RosterFileError, check_roster, chunks, read_rows
-from enrollment.selectors import covered_conflicts, latest_period, open_roster_conflicts, running_period
+from enrollment.roster import chunks, roster_limits
+from enrollment.roster_import import plan_columns, roster_import_run
+from enrollment.selectors import latest_period, running_period
+from enrollment.tasks import import_roster
 from review.models import BusinessKind, Case, Status
 from review.services import case_create
 from units.models import Unit
@@ -24,6 +28,7 @@ from units.models import Unit
 logger = logging.getLogger("enrollment")
 Kind = Application.Kind
 BATCH = 2000
+__all__ = ["plan_columns", "roster_import_run"]  # the job itself lives in enrollment.roster_import
 
 
 # --- applications -----------------------------------------------------------------------------------
@@ -37,8 +42,18 @@ def _check_plans(plans: dict) -> None:
             raise DomainError(f"{plan.name}每人最多{plan.max_shares}份，请填写1到{plan.max_shares}之间的份数")
 
 
+def _check_period_dates(period_start, period_end, today: datetime.date) -> None:
+    """Typed dates within a plausible range: a period starts at most a year back and 3 years ahead."""
+    earliest, latest = date_bounds(years_back=1, years_ahead=3, today=today)
+    if period_start is not None:
+        check_date(period_start, label="保期开始日期", earliest=earliest, latest=latest)
+    if period_end is not None:
+        check_date(period_end, label="保期结束日期", earliest=earliest, latest=shift_years(latest, 1))
+
+
 def resolve_period(*, unit: Unit, kind: str, period_start, period_end, today: datetime.date):
     """(start, end, months) for the kind, or DomainError naming the rule."""
+    _check_period_dates(period_start, period_end, today)
     latest = latest_period(unit)
     if kind == Kind.MAIN:
         if latest is not None and latest.period_end >= today:
@@ -113,6 +128,7 @@ def application_create(
     """【主保期参保】/【补充参保申请】 → 【提交】: the application in 草稿; the roster tab opens next."""
     unit = _lock_unit(actor, unit)
     _check_plans(plans)
+    note = bounded_text(note, label="备注", max_length=200)
     today = timezone.localdate()
     start, end, months = resolve_period(
         unit=unit, kind=kind, period_start=period_start, period_end=period_end, today=today
@@ -161,6 +177,7 @@ def application_update(
     """编辑 the form of a 草稿/退回 application. A change of plans or 份 clears the roster (re-import)."""
     application = _lock_editable(actor, application)
     _check_plans(plans)
+    note = bounded_text(note, label="备注", max_length=200)
     start, end, months = resolve_period(
         unit=application.unit,
         kind=application.kind,
@@ -190,7 +207,7 @@ def application_update(
         application.roster.all().delete()
         application.roster_count = application.over60_count = 0
         application.save(update_fields=["roster_count", "over60_count"])
-    _recompute_amounts(application)
+    recompute_amounts(application)
     Case.objects.filter(pk=application.case_id).update(title=_title(application))
     new_record = {
         "period": f"{start}–{end}",
@@ -203,269 +220,144 @@ def application_update(
     return application
 
 
-def _recompute_amounts(application: Application) -> None:
-    total = 0
-    for line in application.plan_lines.select_related("plan"):
-        count = application.roster.filter(**{f"shares__{line.plan.code}__isnull": False}).count()
-        line.member_count = count
-        line.fee_per_member = fee_per_member(
-            fee_per_share=line.fee_per_share, shares=line.shares, months=application.months
-        )
-        line.amount = line.fee_per_member * count
-        line.save(update_fields=["member_count", "fee_per_member", "amount"])
-        total += line.amount
-    Application.objects.filter(pk=application.pk).update(total_amount=total)
-    application.total_amount = total
+# --- roster import: ONE entry point for the browser and the API -------------------------------------
 
 
-# --- roster import ----------------------------------------------------------------------------------
+def roster_import_runs_now(*, rows: int | None, size: int) -> bool:
+    """The one rule "now or in the background": up to ROSTER_SYNC_ROWS rows (an .xls, whose rows only the
+    reader can count: up to ROSTER_SYNC_BYTES) the import runs in the request, else in the worker."""
+    if rows is None:
+        return size <= settings.ROSTER_SYNC_BYTES
+    return rows <= settings.ROSTER_SYNC_ROWS
 
 
-def plan_columns(application: Application) -> list[PlanColumn]:
-    return [
-        PlanColumn(
-            code=line.plan.code,
-            name=line.plan.name,
-            shares=line.shares,
-            min_age=line.plan.min_age,
-            female_only=line.plan.sex == "female",
-        )
-        for line in application.plan_lines.select_related("plan").order_by("plan__position")
-    ]
+@records_refusals("roster_upload", obj="application")
+def roster_upload(*, actor, application: Application, upload, only_valid_rows: bool = False) -> RosterImport:
+    """【导入参保职工名单】 → 【上传】 (and POST /api/v1/applications/<id>/roster).
 
-
-@records_refusals("roster_import", obj="application")
-@transaction.atomic
-def roster_import_start(
-    *, actor, application: Application, upload, only_valid_rows: bool = False
-) -> RosterImport:
-    """【导入参保职工名单】 → 【上传】: store the file and an import row; small files run at once,
-    large ones (over ROSTER_SYNC_ROWS rows) in the background worker with a progress bar."""
-    application = _lock_editable(actor, application)
+    Cheap pre-checks on the raw file (core.spreadsheets: zip parts, dimension, row count, cell sizes) refuse
+    a hostile or oversized file with one message before anything parses it and before anything is stored.
+    A file that passes is stored with an import row; the import then runs once — in this request when it
+    is small, in the worker otherwise (`roster_import_runs_now`). Returns the import row as it stands.
+    """
     if upload is None:
         raise BadFile("请选择要上传的名单文件")
     if upload.size > settings.ROSTER_MAX_BYTES:
-        raise BadFile(f"文件过大：名单文件不能超过 {settings.ROSTER_MAX_BYTES // 1048576} MB")
-    running = application.imports.filter(
-        status__in=[RosterImport.Status.PENDING, RosterImport.Status.RUNNING]
-    )
-    if any(not _is_stale(i) for i in running):
-        raise DomainError("上一次导入还在进行中，请等待完成后再上传")
-    running.update(status=RosterImport.Status.FAILED, message="已被新的导入取代", finished_at=timezone.now())
-    content = upload.read()
-    rows = read_rows(upload.name, content)  # RosterFileError → the view shows one clear message
-    job = RosterImport(
-        application=application,
-        original_name=(upload.name or "名单.xlsx")[-200:],
-        only_valid_rows=only_valid_rows,
-        created_by=actor,
-        total_rows=max(len(rows) - 1, 0),
-    )
-    job.file.save(upload.name or "roster.xlsx", ContentFile(content), save=False)
-    job.save()
-    audit_log(
-        actor=actor,
-        verb="roster_upload",
-        obj=application,
-        changes={"file": job.original_name, "rows": job.total_rows, "only_valid_rows": only_valid_rows},
-    )
-    if job.total_rows > settings.ROSTER_SYNC_ROWS:
-        from enrollment.tasks import import_roster
-
-        transaction.on_commit(lambda: import_roster.enqueue(job.pk))
+        limit = settings.ROSTER_MAX_BYTES // 1048576
+        raise BadFile(f"文件过大：名单文件不能超过 {limit} MB", code=ErrorCode.TOO_LARGE)
+    _check_importable(actor, application)
+    facts = inspect_spreadsheet(upload, name=upload.name or "", limits=roster_limits())
+    name = os.path.splitext(clean_filename(upload.name, default="名单"))[0][:190] + "." + facts.kind
+    storage = RosterImport.file.field.storage  # encrypted before it reaches the backend (core.storage)
+    stored = storage.save(RosterImport.file.field.generate_filename(None, name), upload)
+    try:
+        with transaction.atomic():
+            application = _check_importable(actor, application, lock=True)
+            job = RosterImport.objects.create(
+                application=application,
+                file=stored,
+                original_name=name,
+                only_valid_rows=only_valid_rows,
+                created_by=actor,
+                total_rows=facts.rows or 0,
+            )
+            audit_log(
+                actor=actor,
+                verb="roster_upload",
+                obj=application,
+                changes={"file": name, "rows": job.total_rows, "only_valid_rows": only_valid_rows},
+            )
+            now = roster_import_runs_now(rows=facts.rows, size=upload.size)
+            if not now:
+                transaction.on_commit(lambda: import_roster.enqueue(job.pk))
+    except BaseException:
+        storage.delete(stored)
+        raise
+    if now:
+        return roster_import_run(import_id=job.pk)
     return job
 
 
-def _is_stale(job: RosterImport) -> bool:
-    """A running import whose heartbeat is older than ROSTER_STALE_SECONDS was interrupted."""
-    beat = job.heartbeat_at or job.created_at
-    return (timezone.now() - beat).total_seconds() > settings.ROSTER_STALE_SECONDS
+def _check_importable(actor, application: Application, *, lock: bool = False) -> Application:
+    """Editable by this agent and no live import (a stale one is marked 导入失败 first)."""
+    if lock:
+        application = _lock_editable(actor, application)
+    else:
+        application = Application.objects.select_related("unit", "case__current_step").get(pk=application.pk)
+        if application.unit.agent_id != actor.id:
+            raise NotAllowed("您无权修改该参保申请")
+        if not application.case.is_editable:
+            raise InvalidTransition(f"当前状态为“{application.case.status_label}”，不能修改")
+    roster_imports_expire(application=application)
+    if application.imports.filter(status__in=LIVE).exists():
+        raise DomainError("上一次导入还在进行中，请等待完成后再上传")
+    return application
+
+
+LIVE = (RosterImport.Status.PENDING, RosterImport.Status.RUNNING)
+INTERRUPTED = "导入中断：后台处理在完成前停止了（例如服务重启），名单没有任何改动。请点击【重新导入】"
+NOT_STARTED = "后台导入长时间未能开始，名单没有任何改动。请点击【重新导入】"
+
+
+def roster_imports_expire(*, application: Application) -> int:
+    """Mark this application's dead imports 导入失败 (retryable): running ones whose heartbeat is older
+    than ROSTER_STALE_SECONDS, queued ones never started within ROSTER_PENDING_STALE_SECONDS."""
+    now = timezone.now()
+    running = RosterImport.objects.filter(
+        application=application,
+        status=RosterImport.Status.RUNNING,
+        heartbeat_at__lt=now - datetime.timedelta(seconds=settings.ROSTER_STALE_SECONDS),
+    )
+    pending = RosterImport.objects.filter(
+        application=application,
+        status=RosterImport.Status.PENDING,
+        created_at__lt=now - datetime.timedelta(seconds=settings.ROSTER_PENDING_STALE_SECONDS),
+    )
+    expired = 0
+    for jobs, message in ((running, INTERRUPTED), (pending, NOT_STARTED)):
+        if jobs.exists():  # a read first: the progress bar polls this every second
+            count = jobs.update(
+                status=RosterImport.Status.FAILED, message=message, retryable=True, finished_at=now
+            )
+            expired += count
+            audit_log(
+                actor=None,
+                verb="roster_import",
+                obj=application,
+                outcome=AuditLog.Outcome.FAILED,
+                changes={"reason": message, "imports": count},
+            )
+    return expired
 
 
 @records_refusals("roster_import_retry", obj="job")
 def roster_import_retry(*, actor, job: RosterImport) -> RosterImport:
-    """【重新导入】 an interrupted or failed import from the stored file."""
+    """【重新导入】 an interrupted import (or one that failed for a reason of ours) from the stored file."""
     with transaction.atomic():
         application = _lock_editable(actor, job.application)
+        roster_imports_expire(application=application)
         job = RosterImport.objects.select_for_update().get(pk=job.pk, application=application)
-        if job.status == RosterImport.Status.RUNNING and not _is_stale(job):
+        if job.status in LIVE:
             raise DomainError("导入还在进行中，请稍候")
-        if job.status not in (
-            RosterImport.Status.FAILED,
-            RosterImport.Status.RUNNING,
-            RosterImport.Status.PENDING,
-        ):
-            raise DomainError("该导入已经完成，无需重新导入")
+        if job.status != RosterImport.Status.FAILED:
+            raise DomainError("该导入已经结束，无需重新导入；如需更换名单请上传新文件")
+        if not job.retryable:
+            raise DomainError("该文件本身无法导入，重新导入也不会成功：请修改后点击【上传新文件】")
         RosterImport.objects.filter(pk=job.pk).update(
-            status=RosterImport.Status.PENDING, processed_rows=0, message="", heartbeat_at=None
+            status=RosterImport.Status.PENDING,
+            processed_rows=0,
+            message="",
+            heartbeat_at=None,
+            finished_at=None,
+            created_at=timezone.now(),
         )
-        if job.total_rows > settings.ROSTER_SYNC_ROWS:
-            from enrollment.tasks import import_roster
-
+        now = roster_import_runs_now(rows=job.total_rows or None, size=job.file.size)
+        if not now:
             transaction.on_commit(lambda: import_roster.enqueue(job.pk))
-    if job.total_rows <= settings.ROSTER_SYNC_ROWS:
-        roster_import_run(import_id=job.pk)
+    if now:
+        return roster_import_run(import_id=job.pk)
     job.refresh_from_db()
     return job
-
-
-def roster_import_run(*, import_id: int) -> RosterImport:
-    """Do one import: read, check every row, then replace the roster in ONE transaction (or not at all).
-
-    Progress and heartbeat are committed as the rows are checked; the write itself is atomic, so a
-    worker that dies at any point leaves the previous roster untouched and this row retryable.
-    """
-    claimed = RosterImport.objects.filter(
-        pk=import_id, status__in=[RosterImport.Status.PENDING, RosterImport.Status.RUNNING]
-    ).update(status=RosterImport.Status.RUNNING, heartbeat_at=timezone.now(), processed_rows=0)
-    job = RosterImport.objects.select_related("application__unit", "application__case").get(pk=import_id)
-    if not claimed:
-        return job
-    application = job.application
-
-    def progress(done, total):
-        RosterImport.objects.filter(pk=job.pk).update(processed_rows=done, heartbeat_at=timezone.now())
-
-    try:
-        with job.file.open("rb") as handle:
-            rows = read_rows(job.original_name, handle.read())
-        result = check_roster(
-            rows,
-            plans=plan_columns(application),
-            period_start=application.period_start,
-            max_rows=settings.ROSTER_MAX_ROWS,
-            progress=progress,
-        )
-        _check_against_database(application, result)
-    except RosterFileError as error:
-        return _finish(job, RosterImport.Status.FAILED, message=str(error))
-    except Exception:
-        logger.exception("roster import %s failed", job.pk)
-        return _finish(
-            job, RosterImport.Status.FAILED, message="导入失败：系统处理名单时出错，请稍后点击【重新导入】"
-        )
-
-    errors = sorted(result.errors)
-    if errors and not job.only_valid_rows:
-        return _finish(
-            job,
-            RosterImport.Status.REJECTED,
-            errors=errors,
-            over60=result.over60,
-            message=f"名单中有{len(errors)}处错误，未导入任何职工。请修改后重新上传，或选择“只导入正确的行”",
-        )
-    if not result.rows:
-        return _finish(job, RosterImport.Status.REJECTED, errors=errors, message="没有可导入的正确行")
-    try:
-        with transaction.atomic():
-            locked = (
-                Application.objects.select_for_update(of=("self",))
-                .select_related("case")
-                .get(pk=application.pk)
-            )
-            if not locked.case.is_editable:
-                raise InvalidTransition(f"申请当前状态为“{locked.case.status_label}”，不能再导入名单")
-            _replace_roster(locked, result)
-            RosterImport.objects.filter(pk=job.pk).update(
-                status=RosterImport.Status.SUCCEEDED,
-                processed_rows=result.total,
-                imported_rows=len(result.rows),
-                error_count=len(errors),
-                errors=[list(e) for e in errors],
-                over60_count=result.over60,
-                message=f"成功导入{len(result.rows)}名职工"
-                + (f"，跳过{len(errors)}处错误" if errors else ""),
-                finished_at=timezone.now(),
-                heartbeat_at=timezone.now(),
-            )
-            audit_log(
-                actor=job.created_by,
-                verb="roster_import",
-                obj=locked,
-                changes={"rows": len(result.rows), "file": job.original_name},
-            )
-    except DomainError as error:
-        return _finish(job, RosterImport.Status.FAILED, message=error.message)
-    job.refresh_from_db()
-    return job
-
-
-def _finish(job, status, *, errors=(), over60=0, message="") -> RosterImport:
-    """End an import that imported nothing (rejected or failed) — recorded in the audit trail too."""
-    audit_log(
-        actor=job.created_by,
-        verb="roster_import",
-        obj=job.application,
-        outcome=AuditLog.Outcome.REFUSED
-        if status == RosterImport.Status.REJECTED
-        else AuditLog.Outcome.FAILED,
-        changes={"file": job.original_name, "errors": len(errors), "reason": message},
-    )
-    RosterImport.objects.filter(pk=job.pk).update(
-        status=status,
-        errors=[list(e) for e in errors],
-        error_count=len(errors),
-        over60_count=over60,
-        message=message[:300],
-        finished_at=timezone.now(),
-        processed_rows=F("total_rows"),
-    )
-    job.refresh_from_db()
-    return job
-
-
-def _check_against_database(application: Application, result: RosterCheck) -> None:
-    """Rules that need the database: overlapping coverage (this unit / another unit) and open applications."""
-    codes = {line.plan.code: line.plan for line in application.plan_lines.select_related("plan")}
-    by_id = {row.id_number: row for row in result.rows}
-    clashes: dict[str, list[tuple[str, str]]] = {}
-    for batch in chunks(list(by_id), 900):
-        for id_number, code, message in covered_conflicts(application, batch, codes):
-            clashes.setdefault(id_number, []).append((code, message))
-        for id_number, code, message in open_roster_conflicts(application, batch, codes):
-            clashes.setdefault(id_number, []).append((code, message))
-    if not clashes:
-        return
-    kept = []
-    for row in result.rows:
-        found = [(code, message) for code, message in clashes.get(row.id_number, []) if code in row.shares]
-        if not found:
-            kept.append(row)
-            continue
-        for code, message in found:
-            result.add_error(row.row_number, f"{codes[code].name}(份)", message)
-    result.rows = kept
-
-
-def _replace_roster(application: Application, result: RosterCheck) -> None:
-    """Delete and insert the roster. Rows go in with executemany: for 100,000 rows the ORM's per-field
-    preparation in bulk_create took most of the import time (see `make bench`)."""
-    application.roster.all().delete()
-    table = RosterEntry._meta.db_table
-    columns = ("application_id", "row_number", "name", "id_number", "mobile", "sex", "birth_date", "shares")
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        for batch in chunks(result.rows, BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        application.pk,
-                        r.row_number,
-                        r.name,
-                        r.id_number,
-                        r.mobile,
-                        r.sex,
-                        r.birth_date,
-                        json.dumps(r.shares),
-                    )
-                    for r in batch
-                ],
-            )
-    application.roster_count = len(result.rows)
-    application.over60_count = result.over60
-    application.save(update_fields=["roster_count", "over60_count"])
-    _recompute_amounts(application)
 
 
 # --- 保期生效: coverages from the roster, in finance's confirmation transaction -------------------------
@@ -512,4 +404,4 @@ def refreeze_fees(*, application: Application, on: datetime.date) -> None:
     """At approval, the fee in force that day is written into the lines and kept from then on."""
     plans = {line.plan: line.shares for line in application.plan_lines.select_related("plan")}
     _write_plan_lines(application, plans, on=on)
-    _recompute_amounts(application)
+    recompute_amounts(application)

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from enrollment.services import roster_import_run
+from enrollment.roster_import import roster_import_run
 
 
 @task()

@@ -18,13 +18,13 @@ from audit.reveal import may_reveal
 from core.audit import audit_member_lookup, audit_read
 from core.errors import DomainError
 from core.pagination import page_number, page_window
+from core.uploads import upload_limit
 from core.validators import normalize_code
 from enrollment.documents import XLSX, roster_errors_xlsx, roster_template_xlsx
 from enrollment.exports import roster_export_xlsx
 from enrollment.forms import ApplicationForm, RosterUploadForm
 from enrollment.models import Application, RosterImport
 from enrollment.periods import age_on, expiry_month_label, twelve_month_period
-from enrollment.roster import RosterFileError
 from enrollment.selectors import (
     application_get_for,
     application_list_for_agent,
@@ -40,8 +40,8 @@ from enrollment.services import (
     application_update,
     plan_columns,
     roster_import_retry,
-    roster_import_run,
-    roster_import_start,
+    roster_imports_expire,
+    roster_upload,
 )
 from review.engine import steps_ahead
 from review.models import Action, Status
@@ -229,6 +229,7 @@ def application_detail(request, pk):
         return redirect("review:case", pk=application.case_id)
     case = application.case
     editable = case.is_editable
+    roster_imports_expire(application=application)
     latest_import = application.imports.first()
     previous = _previous_application(application)
     context = {
@@ -340,9 +341,10 @@ def roster_template(request, pk):
     return _download(content, f"参保职工名单模板-{application.unit.name}.xlsx")
 
 
+@upload_limit("ROSTER_MAX_BYTES")
 @login_required
 @require_POST
-def roster_upload(request, pk):
+def roster_upload_view(request, pk):
     """【导入参保职工名单】 → 【上传】. Large files continue in the background (progress bar)."""
     _agent_only(request)
     application = application_get_for(request.user, pk)
@@ -352,28 +354,17 @@ def roster_upload(request, pk):
         messages.error(request, next(iter(form.errors.get("file", [])), "请选择要上传的名单文件"))
         return redirect(target)
     try:
-        job = roster_import_start(
+        job = roster_upload(
             actor=request.user,
             application=application,
             upload=form.cleaned_data["file"],
             only_valid_rows=form.cleaned_data["only_valid_rows"],
         )
-    except RosterFileError as error:
-        messages.error(request, str(error))
-        return redirect(target)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(target)
-    if job.status == RosterImport.Status.PENDING and job.total_rows <= _sync_limit():
-        job = roster_import_run(import_id=job.pk)
     _announce(request, job)
     return redirect(target)
-
-
-def _sync_limit():
-    from django.conf import settings
-
-    return settings.ROSTER_SYNC_ROWS
 
 
 def _announce(request, job):
@@ -383,16 +374,20 @@ def _announce(request, job):
     elif job.status in (RosterImport.Status.REJECTED, RosterImport.Status.FAILED):
         messages.error(request, "名单未导入，请查看下方的原因")
     else:
-        messages.info(request, f"名单共{job.total_rows}行，正在后台导入，可以离开本页，稍后回来查看结果")
+        rows = f"名单共{job.total_rows}行，" if job.total_rows else ""
+        messages.info(request, f"{rows}正在后台导入，可以离开本页，稍后回来查看结果")
 
 
 @login_required
 def import_status(request, pk):
     """htmx polling target: the progress bar while an import runs; a full refresh when it ends."""
     application = application_get_for(request.user, pk)
+    roster_imports_expire(application=application)
     job = application.imports.first()
     response = render(
-        request, "enrollment/_import_status.html", {"application": application, "job": job, "polling": True}
+        request,
+        "enrollment/_import_status.html",
+        {"application": application, "job": job, "polling": True, "editable": application.case.is_editable},
     )
     if job is not None and job.status not in (RosterImport.Status.PENDING, RosterImport.Status.RUNNING):
         response["HX-Refresh"] = "true"
@@ -446,14 +441,10 @@ def roster_from_previous(request, pk):
 
     upload = SimpleUploadedFile("上一保期名单.xlsx", content, content_type=XLSX)
     try:
-        job = roster_import_start(
-            actor=request.user, application=application, upload=upload, only_valid_rows=True
-        )
-    except (DomainError, RosterFileError) as error:
-        messages.error(request, getattr(error, "message", str(error)))
+        job = roster_upload(actor=request.user, application=application, upload=upload, only_valid_rows=True)
+    except DomainError as error:
+        messages.error(request, error.message)
         return redirect(target)
-    if job.status == RosterImport.Status.PENDING and job.total_rows <= _sync_limit():
-        job = roster_import_run(import_id=job.pk)
     _announce(request, job)
     return redirect(target)
 

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from core.admin_inputs import SafeInputsMixin
 from plans.models import Disease, Plan, PlanRate
 
 
-class PlanRateInline(admin.TabularInline):
+class PlanRateInline(SafeInputsMixin, admin.TabularInline):
     model = PlanRate
     extra = 0
 
@@ -11,12 +12,12 @@ class PlanRateInline(admin.TabularInline):
         return False  # rates are versioned: add a new one with a later date instead of editing
 
 
-class DiseaseInline(admin.TabularInline):
+class DiseaseInline(SafeInputsMixin, admin.TabularInline):
     model = Disease
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SafeInputsMixin, admin.ModelAdmin):
     list_display = ["code", "name", "max_shares", "min_age", "sex", "waiting_days", "benefit_per_share"]
     inlines = [PlanRateInline, DiseaseInline]

@@ -5,7 +5,6 @@ import datetime
 import io
 from urllib.parse import quote
 
-import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -13,6 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.audit import audit_read
+from core.converters import query_int
+from core.xlsx import workbook
 from reports.selectors import report_for
 
 COLUMNS = [
@@ -33,8 +34,7 @@ def _staff_only(request):
 
 def _period(request):
     today = timezone.localdate()
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= today.year + 1 else today.year
+    year = query_int(request.GET, "year", minimum=2000, maximum=today.year + 1) or today.year
     return year, datetime.date(year, 1, 1), datetime.date(year, 12, 31), today
 
 
@@ -64,7 +64,7 @@ def report_xlsx(request):
         actor=request.user, verb="report_export", object_type="reports", object_repr=f"统计报表 {year}"
     )
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     money = book.add_format({"num_format": "#,##0.00"})
     for title, rows, first in (

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.audit import records_refusals
 from core.errors import ConcurrentChange, DomainError, InvalidTransition, NotAllowed
+from core.text import bounded_text
 from notifications.services import notify_case_transition
 from review.models import Action, Case, Status, StepActor, Transition, WorkflowStep
 from review.registry import business_type_for
@@ -30,6 +31,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (Status.APPROVED, Action.CONFIRM_PAYMENT): (Status.EFFECTIVE,),
     (Status.APPROVED, Action.RECORD_PAYOUT): (Status.CLOSED,),
 }
+REASON_MAX_LENGTH = 1000
 REASON_REQUIRED = {Action.RETURN: "请填写退回原因", Action.REJECT: "请填写不予给付的原因"}
 FINAL_STATUSES = {Status.APPROVED, Status.REJECTED, Status.EFFECTIVE, Status.CLOSED, Status.DELETED}
 
@@ -107,13 +109,15 @@ def case_transition(
         if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
             raise NotAllowed("该业务当前不在您的审核环节，不能操作")
         raise NotAllowed(f"您无权对该业务执行“{action.label}”")
-    reason = (reason or "").strip()
+    reason = bounded_text(reason, label="意见/原因", max_length=REASON_MAX_LENGTH, multiline=True)
     if action in REASON_REQUIRED and not reason:
         raise DomainError(REASON_REQUIRED[action])
 
     business = business_type_for(fresh.kind)
     if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
-        business.on_decision(fresh, actor, action, data or {})
+        note = business.on_decision(fresh, actor, action, data or {})
+        if note:  # what the decision set (e.g. 核定给付金额) is part of its timeline row
+            reason = f"{reason}；{note}" if reason else note
     if action == Action.SUBMIT:
         fresh.org = fresh.unit.parent_org  # route by the 上级单位 in force at this submission
         business.check_submittable(fresh)

@@ -38,8 +38,10 @@ class BusinessType:
         if missing:
             raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
 
-    def on_decision(self, case, actor, action, data) -> None:
-        """Validate and store the reviewer's extra input before 通过/退回/不予给付 (same transaction)."""
+    def on_decision(self, case, actor, action, data) -> str:
+        """Validate and store the reviewer's extra input before 通过/退回/不予给付 (same transaction);
+        return a note for the decision's timeline row (e.g. the approved amount), or ""."""
+        return ""
 
     def on_rejected(self, case, actor) -> None:
         """不予给付 is final. Runs in the engine's transaction."""

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.audit import audit_log, records_refusals
 from core.errors import DomainError, InvalidTransition, NotAllowed
-from core.uploads import CONTENT_TYPES, check_material, sha256_of
+from core.uploads import CONTENT_TYPES, check_material, display_name, sha256_of, storage_name
 from review.models import BusinessKind, Case, Material, Workflow
 from review.registry import business_type_for
 from review.rules import is_case_agent
@@ -40,14 +40,14 @@ def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     material = Material(
         case=case,
         slot=material_slot.code,
-        original_name=(upload.name or "file")[-200:],
+        original_name=display_name(upload.name, kind),
         content_type=CONTENT_TYPES[kind],
         size=upload.size,
         sha256=sha256_of(upload),
         uploaded_by=actor,
     )
     # Stored under a random name; if the transaction later rolls back, the orphan file is unreachable.
-    material.file.save(upload.name or "file", upload, save=True)
+    material.file.save(storage_name(kind), upload, save=True)
     audit_log(
         actor=actor, verb="material_upload", obj=case, changes={"slot": slot, "file": material.original_name}
     )

@@ -99,7 +99,10 @@ def decide(request, pk):
     case = case_get_for(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请求无效，请刷新页面后重试")
+        if "reason" in form.errors:
+            messages.error(request, f"意见/退回原因{form.errors['reason'][0]}")
+        else:
+            messages.error(request, "请求无效，请刷新页面后重试")
         return redirect("review:case", pk=case.pk)
     data = form.cleaned_data
     try:
@@ -129,7 +132,7 @@ def material_upload_view(request, pk):
     form = MaterialUploadForm(request.POST, request.FILES)
     uploaded, error = None, None
     if not form.is_valid():
-        error = "请选择材料类型和文件"
+        error = next(iter(form.errors.get("file", [])), "请选择材料类型和文件")
     else:
         try:
             uploaded = material_upload(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 
+from core.converters import query_int
 from core.errors import DomainError
 from review.engine import case_transition
 from review.models import Status
@@ -56,13 +57,12 @@ def agent_case_actions(
 def agent_transition(request, case, action, *, success: str):
     """上报/删除 posted from a list or detail page: through the engine, with the version the page showed
     (a stale page gets "已被他人处理"); the outcome becomes a message. SUCCESS may use {status}."""
-    version = request.POST.get("version", "")
     try:
         case = case_transition(
             case=case,
             action=action,
             actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=query_int(request.POST, "version", minimum=0),
         )
     except DomainError as error:
         messages.error(request, error.message)

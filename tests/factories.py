@@ -186,18 +186,17 @@ class Factory:
         return application
 
     def import_roster(self, application, rows, *, only_valid_rows=False, name="名单.xlsx"):
-        """【导入参保职工名单】 as the view does it (start, then run): ROWS are cells or the file's bytes."""
-        from enrollment.services import plan_columns, roster_import_run, roster_import_start
+        """【导入参保职工名单】 as the view does it (roster_upload): ROWS are cells or the file's bytes."""
+        from enrollment.services import plan_columns, roster_upload
 
         if not isinstance(rows, bytes):
             rows = self.roster_xlsx(rows, codes=[p.code for p in plan_columns(application)])
-        job = roster_import_start(
+        return roster_upload(
             actor=application.unit.agent,
             application=application,
             upload=self.upload(rows, name),
             only_valid_rows=only_valid_rows,
         )
-        return roster_import_run(import_id=job.pk)
 
     def approved_application(self, application=None, **kw):
         """上报, 区县 and 市总 通过 (市直 units skip the district): 审核通过 with a 缴费通知单."""
@@ -323,6 +322,17 @@ class Factory:
         claim, _results = claim_create(
             actor=actor or unit.agent, kind=kind, id_number=member.id_number, **data
         )
+        return claim
+
+    def claim_at_city(self):
+        """A 女职工特殊疾病 claim (1份: 15,000 元) with its materials, 上报'd and passed by the district:
+        at the city's step (市总审核中)."""
+        unit = self.approved_unit()
+        claim = self.claim(unit, self.covered_member(unit))
+        self.claim_materials(claim)
+        case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
+        case_transition(case=case, action=Action.APPROVE, actor=self.district_reviewer())
+        claim.refresh_from_db()
         return claim
 
     def claim_materials(self, claim, slots=None):

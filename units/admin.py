@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin_inputs import SafeInputsMixin
 from units.models import Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SafeInputsMixin, admin.ModelAdmin):
     list_display = ["name", "credit_code", "parent_org", "agent", "approved_at", "deleted_display"]
     list_filter = ["parent_org", "nature"]
     search_fields = ["name", "credit_code"]

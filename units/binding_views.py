@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.audit import audit_read
+from core.converters import query_int
 from core.errors import DomainError
 from review.engine import steps_ahead
 from review.models import Action
@@ -55,9 +56,9 @@ def binding_template(request):
     """【绑定模板下载】: the change-of-agent form for this agent (with the unit, from a request)."""
     _agent_only(request)
     unit = None
-    binding_id = request.GET.get("binding", "")
-    if binding_id.isdigit():
-        unit = binding_get_for(request.user, int(binding_id)).unit
+    binding_id = query_int(request.GET, "binding")
+    if binding_id is not None:
+        unit = binding_get_for(request.user, binding_id).unit
     content = binding_form_xlsx(requester=request.user, unit=unit)
     audit_read(
         actor=request.user,

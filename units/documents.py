@@ -2,14 +2,15 @@
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
+
+from core.xlsx import workbook
 
 
 def binding_form_xlsx(*, requester, unit=None) -> bytes:
     """单位代办员变更申请表 — pre-filled with the new agent (and the unit when one is picked)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet("代办员变更申请表")
     title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
     label = book.add_format(

@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import MaterialFileInput, TextField
 from core.validators import validate_credit_code
 from orgs.models import OrgNode
 from orgs.selectors import org_leaves
 from units.models import InvoiceInfo, Unit
+from units.services import BINDING_UNAVAILABLE
 
 
 def grouped_leaf_choices():
@@ -18,14 +20,14 @@ def grouped_leaf_choices():
 class UnitBasicForm(forms.Form):
     """基本信息 tab."""
 
-    name = forms.CharField(label="单位名称", max_length=100)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    name = TextField(label="单位名称", max_length=100)
+    credit_code = TextField(label="统一社会信用代码", max_length=40)
     parent_org = forms.TypedChoiceField(label="上级单位", coerce=int)
     nature = forms.ChoiceField(label="单位性质", choices=[("", "请选择"), *Unit.Nature.choices])
-    address = forms.CharField(label="单位地址", max_length=200)
-    contact_phone = forms.CharField(label="联系人电话", max_length=20)
+    address = TextField(label="单位地址", max_length=200)
+    contact_phone = TextField(label="联系人电话", max_length=20)
     employee_count = forms.IntegerField(label="职工人数", min_value=1, max_value=10_000_000)
-    union_name = forms.CharField(label="工会名称", max_length=100)
+    union_name = TextField(label="工会名称", max_length=100)
     merge_history = forms.ChoiceField(
         label="是否有过单位合并或拆解",
         choices=Unit.MergeHistory.choices,
@@ -92,18 +94,24 @@ class BindingForm(forms.Form):
 
     unit = forms.ModelChoiceField(
         label="单位",
-        queryset=Unit.objects.filter(deleted_at__isnull=True),
+        # Only approved units, so "no such unit", "a private draft" and "not approved yet" read the same.
+        queryset=Unit.objects.filter(deleted_at__isnull=True, approved_at__isnull=False),
         widget=forms.HiddenInput,
-        error_messages={"required": "请输入单位名称，并在搜索结果中点击选择要绑定的单位"},
+        error_messages={
+            "required": "请输入单位名称，并在搜索结果中点击选择要绑定的单位",
+            "invalid_choice": BINDING_UNAVAILABLE,
+        },
     )
-    reason = forms.CharField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     form_file = forms.FileField(
-        label="盖章后的代办员变更申请表", error_messages={"required": "请上传盖章后的代办员变更申请表"}
+        label="盖章后的代办员变更申请表",
+        error_messages={"required": "请上传盖章后的代办员变更申请表"},
+        widget=MaterialFileInput,
     )
 
 
 class BindingReasonForm(forms.Form):
-    reason = forms.CharField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InvoiceInfoForm(forms.Form):
@@ -118,12 +126,12 @@ class InvoiceInfoForm(forms.Form):
     invoice_type = forms.ChoiceField(
         label="发票类型", choices=[("", "请选择"), *InvoiceInfo.InvoiceType.choices], required=False
     )
-    title = forms.CharField(label="发票抬头", max_length=100, required=False)
-    taxpayer_id = forms.CharField(label="纳税人识别号", max_length=40, required=False)
-    address_phone = forms.CharField(label="注册地址及电话", max_length=200, required=False)
-    bank_account = forms.CharField(label="开户行及账号", max_length=200, required=False)
-    email = forms.EmailField(label="接收邮箱", required=False)
-    attachment = forms.FileField(label="开票说明附件", required=False)
+    title = TextField(label="发票抬头", max_length=100, required=False)
+    taxpayer_id = TextField(label="纳税人识别号", max_length=40, required=False)
+    address_phone = TextField(label="注册地址及电话", max_length=200, required=False)
+    bank_account = TextField(label="开户行及账号", max_length=200, required=False)
+    email = forms.EmailField(label="接收邮箱", max_length=254, required=False)
+    attachment = forms.FileField(label="开票说明附件", required=False, widget=MaterialFileInput)
 
     def clean(self):
         data = super().clean()

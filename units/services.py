@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from core.audit import audit_log, model_diff, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition, NotAllowed
-from core.uploads import CONTENT_TYPES, check_material
+from core.text import bounded_text
+from core.uploads import CONTENT_TYPES, check_material, display_name, storage_name
 from notifications.services import notify_unbound
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material
@@ -14,6 +15,12 @@ from review.services import case_create, material_upload
 from units.models import BASIC_FIELDS, UNIT_MATERIAL_SLOTS, InvoiceInfo, Unit, UnitBinding, UnitChange
 
 FIELD_LABELS = {field: Unit._meta.get_field(field).verbose_name for field in BASIC_FIELDS}
+# One answer for "no such unit", "another agent's draft", "not approved yet" and "someone else's open
+# request": none of them may tell an agent anything about a unit that is not theirs to see.
+BINDING_UNAVAILABLE = (
+    "该单位暂不能申请绑定：请输入单位名称，从搜索结果中选择已通过注册审核的单位；如有疑问请联系市总工会"
+)
+REASON_MAX_LENGTH = 500
 FIELD_LABELS["merged_from"] = "由哪些单位合并/拆解"
 INVOICE_FIELDS = ("mode", "invoice_type", "title", "taxpayer_id", "address_phone", "bank_account", "email")
 
@@ -254,16 +261,23 @@ def unit_binding_create(*, actor, unit: Unit, reason: str, upload) -> UnitBindin
     """【单位绑定】 → pick the unit, upload the stamped form, 【保存】: a binding request in 草稿."""
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以申请单位绑定")
-    unit = Unit.objects.select_for_update().filter(pk=unit.pk, deleted_at__isnull=True).first()
+    unit = (
+        Unit.objects.select_for_update()
+        .filter(pk=unit.pk, deleted_at__isnull=True, approved_at__isnull=False)
+        .first()
+    )
     if unit is None:
-        raise DomainError("请从搜索结果中选择要绑定的单位")
+        raise DomainError(BINDING_UNAVAILABLE)
     if unit.agent_id == actor.id:
         raise DomainError(f"“{unit.name}”已绑定在您的账号下，无需再绑定")
-    if not unit.is_approved:
-        raise DomainError(f"“{unit.name}”尚未通过注册审核，不能绑定")
-    if UnitBinding.objects.filter(unit=unit, is_open=True).exists():
-        raise DomainError(f"“{unit.name}”已有正在办理的绑定申请，请等待审核结果", code=ErrorCode.DUPLICATE)
-    reason = (reason or "").strip()
+    open_request = UnitBinding.objects.filter(unit=unit, is_open=True).first()
+    if open_request is not None:
+        if open_request.requester_id == actor.id:
+            raise DomainError(
+                "您已为该单位提交过绑定申请，请在单位绑定列表中继续办理", code=ErrorCode.DUPLICATE
+            )
+        raise DomainError(BINDING_UNAVAILABLE)
+    reason = bounded_text(reason, label="变更原因", max_length=REASON_MAX_LENGTH, multiline=True)
     if not reason:
         raise DomainError("请填写变更原因")
     case = case_create(
@@ -277,10 +291,8 @@ def unit_binding_create(*, actor, unit: Unit, reason: str, upload) -> UnitBindin
             binding = UnitBinding.objects.create(
                 unit=unit, case=case, requester=actor, previous_agent=unit.agent, reason=reason
             )
-    except IntegrityError:
-        raise DomainError(
-            f"“{unit.name}”已有正在办理的绑定申请，请等待审核结果", code=ErrorCode.DUPLICATE
-        ) from None
+    except IntegrityError:  # another request won the race: the same neutral answer
+        raise DomainError(BINDING_UNAVAILABLE) from None
     material_upload(case=case, slot="binding_form", upload=upload, actor=actor)
     audit_log(actor=actor, verb="unit_binding_create", obj=unit, changes={"requester": actor.display_name})
     return binding
@@ -299,11 +311,11 @@ def unit_binding_update(*, actor, binding: UnitBinding, reason: str) -> UnitBind
         raise NotAllowed("您无权修改该绑定申请")
     if not case.is_editable:
         raise InvalidTransition(f"当前状态为“{case.status_label}”，不能编辑")
-    reason = (reason or "").strip()
+    reason = bounded_text(reason, label="变更原因", max_length=REASON_MAX_LENGTH, multiline=True)
     if not reason:
         raise DomainError("请填写变更原因")
     before = binding.reason
-    UnitBinding.objects.filter(pk=binding.pk).update(reason=reason[:500])
+    UnitBinding.objects.filter(pk=binding.pk).update(reason=reason)
     binding.refresh_from_db()
     audit_log(
         actor=actor, verb="unit_binding_update", obj=binding, changes={"reason": [before, binding.reason]}
@@ -366,9 +378,9 @@ def invoice_info_save(*, actor, unit: Unit, data: dict, attachment=None, instanc
             raise DomainError("开多个户头时请上传说明开票信息的附件")
     if attachment is not None:
         kind = check_material(attachment)
-        info.attachment_name = (attachment.name or "附件")[-200:]
+        info.attachment_name = display_name(attachment.name, kind)
         info.attachment_type = CONTENT_TYPES[kind]
-        info.attachment.save(attachment.name or "attachment", attachment, save=False)
+        info.attachment.save(storage_name(kind), attachment, save=False)
     info.updated_by = actor
     try:
         with transaction.atomic():

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.converters import query_int
 from core.errors import DomainError
 from core.templatetags.ui import BADGE_CLASSES
 from orgs.selectors import org_leaves
@@ -139,14 +140,14 @@ def unit_directory(request):
     if request.user.is_agent:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    org_id = request.GET.get("org", "")
+    org_id = query_int(request.GET, "org")
     units = units_visible_to(request.user).select_related(
         "parent_org", "agent", "registration_case__current_step"
     )
     if query:
         units = units.filter(name__icontains=query) | units.filter(credit_code__istartswith=query.upper())
-    if org_id.isdigit():
-        units = units.filter(parent_org_id=int(org_id))
+    if org_id is not None:
+        units = units.filter(parent_org_id=org_id)
     page = Paginator(units.order_by("-id"), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -282,12 +283,11 @@ def unit_detail(request, pk):
 @require_POST
 def unit_submit_view(request, pk):
     unit = unit_get_for(request.user, pk)
-    version = request.POST.get("version")
     try:
         case = unit_submit(
             actor=request.user,
             unit=unit,
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=query_int(request.POST, "version", minimum=0),
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -318,10 +318,7 @@ def unit_delete_view(request, pk):
 @login_required
 def unit_search(request):
     """htmx type-ahead: registered units matching the typed name (合并/拆分 picker)."""
-    exclude = request.GET.get("exclude")
-    units = unit_search_registered(
-        request.GET.get("q", ""), exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
-    )
+    units = unit_search_registered(request.GET.get("q", ""), exclude_pk=query_int(request.GET, "exclude"))
     return render(
         request,
         "units/_search_results.html",

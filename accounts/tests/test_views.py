@@ -184,3 +184,12 @@ def test_a_logged_in_user_is_sent_away_from_the_register_page(client, agent):
 
     assert response.status_code == 302
     assert response.url == "/"
+
+
+@pytest.mark.django_db
+def test_the_password_change_page_opens_with_the_password_rules(client, agent):
+    client.force_login(agent)
+    response = client.get("/accounts/password/")
+    assert response.status_code == 200
+    assert "至少10位，包含大写字母、小写字母、数字、符号中的至少三类" in response.text
+    assert "&lt;" not in response.text  # help texts are never shown as escaped HTML

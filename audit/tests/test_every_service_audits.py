@@ -26,6 +26,7 @@ MODULES = [
     "billing.services",
     "claims.services",
     "enrollment.services",
+    "enrollment.roster_import",
     "notifications.services",
     "review.engine",
     "review.services",
@@ -38,7 +39,6 @@ NOT_SERVICES = {
     "claims.services.recheck": "read: eligibility as of now",
     "claims.services.check_submittable": "read: raises when materials or rules are missing",
     "enrollment.services.resolve_period": "read: computes a period",
-    "enrollment.services.plan_columns": "read: the roster template's plan columns",
     "enrollment.services.coverage_create_for": "internal step of payment_confirm (which writes the row)",
     "enrollment.services.refreeze_fees": "internal step of payment_notice_issue (which writes the row)",
     "review.engine.applicable_steps": "read: the steps of a chain",
@@ -57,6 +57,9 @@ NOT_SERVICES = {
     "Transition are the record",
     "notifications.services.daily_digest_send": "the staff's own reminder messages, no business data",
     "billing.services.union_account": "read: the union's account from settings",
+    "claims.services.claim_amount_cap": "read: the largest amount the city may approve",
+    "enrollment.services.roster_import_runs_now": "read: the now-or-background rule",
+    "enrollment.roster_import.plan_columns": "read: the roster template's plan columns",
 }
 
 STRONG = "Qingdao#Union2026"
@@ -254,34 +257,54 @@ def s_application_update(f, mp):
     )
 
 
-def s_roster_import_start(f, mp):
-    from enrollment.services import roster_import_start
+def s_roster_upload(f, mp):
+    from enrollment.services import roster_upload
 
     application = f.application()
     upload = f.upload(f.roster_xlsx(f.people(2)))
-    return lambda: roster_import_start(actor=application.unit.agent, application=application, upload=upload)
+    return lambda: roster_upload(actor=application.unit.agent, application=application, upload=upload)
+
+
+def _stored_import(f, status):
+    """An import row with its stored file, as roster_upload leaves it, then put in STATUS."""
+    from enrollment.models import RosterImport
+    from enrollment.services import roster_upload
+
+    application = f.application()
+    job = roster_upload(
+        actor=application.unit.agent, application=application, upload=f.upload(f.roster_xlsx(f.people(2)))
+    )
+    RosterImport.objects.filter(pk=job.pk).update(status=status, retryable=True)
+    return application, job
 
 
 def s_roster_import_run(f, mp):
-    from enrollment.services import roster_import_run, roster_import_start
+    from enrollment.models import RosterImport
+    from enrollment.roster_import import roster_import_run
 
-    application = f.application()
-    job = roster_import_start(
-        actor=application.unit.agent, application=application, upload=f.upload(f.roster_xlsx(f.people(2)))
-    )
+    _application, job = _stored_import(f, RosterImport.Status.PENDING)
     return lambda: roster_import_run(import_id=job.pk)
 
 
 def s_roster_import_retry(f, mp):
     from enrollment.models import RosterImport
-    from enrollment.services import roster_import_retry, roster_import_start
+    from enrollment.services import roster_import_retry
 
-    application = f.application()
-    job = roster_import_start(
-        actor=application.unit.agent, application=application, upload=f.upload(f.roster_xlsx(f.people(2)))
-    )
-    RosterImport.objects.filter(pk=job.pk).update(status=RosterImport.Status.FAILED)
+    application, job = _stored_import(f, RosterImport.Status.FAILED)
     return lambda: roster_import_retry(actor=application.unit.agent, job=job)
+
+
+def s_roster_imports_expire(f, mp):
+    import datetime
+
+    from django.utils import timezone
+
+    from enrollment.models import RosterImport
+    from enrollment.services import roster_imports_expire
+
+    application, job = _stored_import(f, RosterImport.Status.RUNNING)
+    RosterImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    return lambda: roster_imports_expire(application=application)
 
 
 def s_case_transition(f, mp):

@@ -15,6 +15,7 @@ from claims import services
 from claims.models import Claim, ClaimLine, Payout
 from claims.services import claim_create, claim_payout_record, claim_update
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
+from core.models import AuditLog
 from plans.models import Disease, Plan
 from review.engine import case_transition
 from review.models import Action, Case, Status
@@ -57,16 +58,6 @@ def zhao_qiang(factory, unit):
 @pytest.fixture
 def shinan(factory):
     return factory.district_reviewer("市南区")
-
-
-@pytest.fixture
-def city(factory):
-    return factory.city_reviewer()
-
-
-@pytest.fixture
-def finance(factory):
-    return factory.finance()
 
 
 def submit(claim):
@@ -473,8 +464,24 @@ def test_the_city_must_enter_the_approved_amount(factory, unit, li_mei, shinan, 
     for data, message in (
         ({}, "请填写核定给付金额（元）后再通过"),
         ({"approved_amount": "  "}, "请填写核定给付金额（元）后再通过"),
-        ({"approved_amount": "一万五"}, "请填写核定给付金额（元）"),
+        (
+            {"approved_amount": "一万五"},
+            "核定给付金额格式不正确：请只填写数字，最多两位小数，如 10000 或 10000.50",
+        ),
         ({"approved_amount": "-1"}, "核定给付金额不能为负数"),
+        (
+            {"approved_amount": "1e20"},
+            "核定给付金额格式不正确：请只填写数字，最多两位小数，如 10000 或 10000.50",
+        ),
+        (
+            {"approved_amount": "NaN"},
+            "核定给付金额格式不正确：请只填写数字，最多两位小数，如 10000 或 10000.50",
+        ),
+        ({"approved_amount": "100.123"}, "核定给付金额最多保留两位小数（到分）"),
+        (
+            {"approved_amount": "15000.01"},
+            "核定给付金额 15,000.01 元超过上限：按该会员所参份数和给付标准，最多可给付 15,000.00 元",
+        ),
     ):
         with pytest.raises(DomainError) as error:
             case_transition(case=claim.case, action=Action.APPROVE, actor=city, data=data)
@@ -488,6 +495,14 @@ def test_the_city_must_enter_the_approved_amount(factory, unit, li_mei, shinan, 
     claim.refresh_from_db()
     assert (case.status, case.status_label) == (Status.APPROVED, "审核通过")
     assert claim.approved_amount == Decimal("14500.50")
+    decision = case.transitions.order_by("-id").first()
+    assert decision.reason == "核定给付金额 14,500.50 元"  # the amount is in the timeline
+    log = AuditLog.objects.get(verb="claim_approved_amount")
+    assert log.changes == {
+        "approved_amount": [None, "14500.50"],
+        "suggested_amount": "15000.00",
+        "cap": "15000.00",
+    }
 
 
 def test_the_district_approves_without_an_amount(factory, unit, li_mei, shinan):

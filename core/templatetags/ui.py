@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 
 from core.validators import mask_id_number
 from core.validators import mask_mobile as mask_mobile_number
@@ -62,11 +63,21 @@ def bs_field(field, help_text="", col="", mark=False):
     if field.field.required:
         attrs["required"] = True
     rendered = field.as_widget(attrs=attrs) if input_type != "radio" else None
+    help_text = help_text or field.help_text
+    limit = getattr(field.field, "limit_hint", "")  # TextField: "最多N字"
+    if limit:
+        help_text = f"{help_text}；{limit}" if help_text else limit
     return {
         "field": field,
         "rendered": rendered,
-        "help_text": help_text or field.help_text,
+        "help_text": help_text,
         "col": col,
         # mark=True: required in this situation although the form field itself is optional (e.g. 专票).
         "required": field.field.required or mark,
     }
+
+
+@register.simple_tag
+def upload_limit(setting_name: str) -> int:
+    """{% upload_limit "ROSTER_MAX_BYTES" %} → the byte limit, for <input type=file data-max-bytes=…>."""
+    return int(getattr(settings, setting_name))

@@ -17,11 +17,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from core.errors import Incomplete
 from enrollment.models import RosterEntry, RosterImport
-from enrollment.services import roster_import_retry, roster_import_start
+from enrollment.services import roster_import_retry, roster_upload
 from review.engine import case_transition
 from review.models import Action
 from tests.factories import Factory
@@ -167,7 +168,7 @@ def test_killing_the_worker_midway_leaves_no_roster_and_the_import_can_be_retrie
 ):
     application = factory.application()
     agent = application.unit.agent
-    job = roster_import_start(
+    job = roster_upload(
         actor=agent, application=application, upload=SimpleUploadedFile("名单.xlsx", big_roster)
     )
     worker = start_worker("worker", "--interval", "0.1")
@@ -183,7 +184,14 @@ def test_killing_the_worker_midway_leaves_no_roster_and_the_import_can_be_retrie
     with pytest.raises(Incomplete, match="名单还在导入中"):
         case_transition(case=application.case, action=Action.SUBMIT, actor=agent)
 
-    settings.ROSTER_STALE_SECONDS = 0
+    settings.ROSTER_STALE_SECONDS = 0  # the heartbeat is now stale: the page shows 导入失败 + 【重新导入】
+    client = Client()
+    client.force_login(agent)
+    page = client.get(reverse("enrollment:detail", args=[application.pk]) + "?tab=roster").content.decode()
+    assert "导入失败" in page and "导入中断" in page and 'id="import-retry"' in page
+    assert job_state(job).status == RosterImport.Status.FAILED and job.retryable
+    with pytest.raises(Incomplete, match="请先导入参保职工名单"):  # no longer "还在导入中"
+        case_transition(case=application.case, action=Action.SUBMIT, actor=agent)
     job = roster_import_retry(actor=agent, job=job)
     assert job.status == RosterImport.Status.PENDING
     batch = start_worker("db_worker", "--batch", "--no-startup-delay", "--interval", "0.1")
@@ -202,7 +210,7 @@ def test_killing_the_worker_while_it_writes_the_roster_leaves_none_of_it(factory
 
     application = factory.application(rows=factory.people(3, first=ROWS))
     previous = list(application.roster.values_list("id_number", flat=True))
-    job = roster_import_start(
+    job = roster_upload(
         actor=application.unit.agent,
         application=application,
         upload=SimpleUploadedFile("名单.xlsx", big_roster),

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 from core.masking import mask_id_number
 from core.models import AuditLog
 from core.pagination import page_number, page_window
-from enrollment.exports import safe_text
+from core.xlsx import neutralise
 from enrollment.models import RosterEntry
 
 pytestmark = pytest.mark.django_db
@@ -157,5 +157,5 @@ def test_the_export_is_the_whole_roster_as_text_cells_and_is_logged(client, fact
         (None, ""),
     ],
 )
-def test_safe_text_neutralises_everything_a_spreadsheet_would_run(value, expected):
-    assert safe_text(value) == expected
+def test_neutralise_covers_everything_a_spreadsheet_would_run(value, expected):
+    assert neutralise(value) == expected

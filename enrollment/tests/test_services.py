@@ -19,7 +19,7 @@ from enrollment.services import (
     application_update,
     roster_import_retry,
     roster_import_run,
-    roster_import_start,
+    roster_upload,
 )
 from plans.models import Plan, PlanRate
 from review.engine import case_transition
@@ -446,7 +446,7 @@ def test_someone_on_another_application_in_review_is_a_row_error(factory):
 def test_a_file_that_is_not_a_spreadsheet_is_refused_before_any_import_is_recorded(factory):
     application = factory.application()
     with pytest.raises(RosterFileError, match="不是Excel表格"):
-        roster_import_start(
+        roster_upload(
             actor=application.unit.agent,
             application=application,
             upload=factory.upload(b"%PDF-1.4 not a roster", "名单.xlsx"),
@@ -458,7 +458,7 @@ def test_a_file_over_the_size_limit_is_refused(factory, settings):
     settings.ROSTER_MAX_BYTES = 2 * 1048576
     application = factory.application()
     with pytest.raises(BadFile, match="文件过大：名单文件不能超过 2 MB"):
-        roster_import_start(
+        roster_upload(
             actor=application.unit.agent,
             application=application,
             upload=factory.upload(b"PK\x03\x04" + b"0" * (2 * 1048576), "名单.xlsx"),
@@ -471,7 +471,12 @@ def test_a_wrong_template_fails_the_import_with_one_clear_message(factory):
     content = factory.roster_xlsx(factory.people(2), codes=["ZJ"])
     job = factory.import_roster(application, content)
     assert job.status == RosterImport.Status.FAILED
-    assert "表头与模板不一致：第6列应为“意外伤害互助保障(份)”" in job.message
+    assert "表头与模板不一致：缺少列：“意外伤害互助保障(份)”" in job.message
+    assert (
+        "模板表头应为：序号 | 姓名 | 身份证号 | 手机号 | 重大疾病互助保障(份) | 意外伤害互助保障(份)"
+        in job.message
+    )
+    assert not job.retryable  # the same file can never pass: 上传新文件, not 重新导入
     assert not application.roster.exists()
 
 
@@ -479,12 +484,10 @@ def test_only_the_units_agent_may_import_and_only_while_editable(factory):
     application = factory.application(rows=factory.people(1))
     content = factory.roster_xlsx(factory.people(2))
     with pytest.raises(NotAllowed):
-        roster_import_start(actor=factory.agent(), application=application, upload=factory.upload(content))
+        roster_upload(actor=factory.agent(), application=application, upload=factory.upload(content))
     submit(application)
     with pytest.raises(InvalidTransition, match="不能修改"):
-        roster_import_start(
-            actor=application.unit.agent, application=application, upload=factory.upload(content)
-        )
+        roster_upload(actor=application.unit.agent, application=application, upload=factory.upload(content))
     assert application.imports.count() == 1
 
 
@@ -499,15 +502,12 @@ def test_an_import_in_progress_blocks_a_new_upload_until_it_is_stale(factory, se
     )
     content = factory.roster_xlsx(factory.people(1))
     with pytest.raises(DomainError, match="上一次导入还在进行中"):
-        roster_import_start(
-            actor=application.unit.agent, application=application, upload=factory.upload(content)
-        )
+        roster_upload(actor=application.unit.agent, application=application, upload=factory.upload(content))
     settings.ROSTER_STALE_SECONDS = 0
-    job = roster_import_start(
-        actor=application.unit.agent, application=application, upload=factory.upload(content)
-    )
+    job = roster_upload(actor=application.unit.agent, application=application, upload=factory.upload(content))
     stale = application.imports.get(original_name="big.xlsx")
-    assert (stale.status, stale.message) == (RosterImport.Status.FAILED, "已被新的导入取代")
+    assert stale.status == RosterImport.Status.FAILED and stale.retryable
+    assert stale.message.startswith("导入中断")
     assert roster_import_run(import_id=job.pk).status == RosterImport.Status.SUCCEEDED
 
 
@@ -518,7 +518,7 @@ def test_a_roster_over_the_sync_limit_waits_for_the_background_worker(
     application = factory.application()
     content = factory.roster_xlsx(factory.people(3))
     with django_capture_on_commit_callbacks(execute=True):
-        job = roster_import_start(
+        job = roster_upload(
             actor=application.unit.agent, application=application, upload=factory.upload(content)
         )
     assert (job.status, job.total_rows) == (RosterImport.Status.PENDING, 3)
@@ -531,9 +531,7 @@ def test_a_roster_over_the_sync_limit_waits_for_the_background_worker(
 def test_an_interrupted_small_import_is_retried_from_the_stored_file(factory, settings):
     application = factory.application()
     content = factory.roster_xlsx(factory.people(2))
-    job = roster_import_start(
-        actor=application.unit.agent, application=application, upload=factory.upload(content)
-    )
+    job = roster_upload(actor=application.unit.agent, application=application, upload=factory.upload(content))
     RosterImport.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
     with pytest.raises(DomainError, match="导入还在进行中"):
         roster_import_retry(actor=application.unit.agent, job=job)
@@ -541,7 +539,7 @@ def test_an_interrupted_small_import_is_retried_from_the_stored_file(factory, se
     job = roster_import_retry(actor=application.unit.agent, job=job)
     assert job.status == RosterImport.Status.SUCCEEDED
     assert application.roster.count() == 2
-    with pytest.raises(DomainError, match="该导入已经完成"):
+    with pytest.raises(DomainError, match="该导入已经结束"):
         roster_import_retry(actor=application.unit.agent, job=job)
 
 

@@ -74,14 +74,18 @@ def test_a_text_file_named_pdf_is_refused_and_nothing_is_stored(agent_client, dr
 
 
 @pytest.mark.django_db
-def test_an_eleven_megabyte_file_is_refused(agent_client, draft):
+def test_an_eleven_megabyte_file_is_refused_while_it_streams_in(agent_client, draft):
     big = SimpleUploadedFile(
         "big.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024), content_type="application/pdf"
     )
 
-    response = agent_client.post(upload_url(draft.registration_case), {"slot": "approval_doc", "file": big})
+    response = agent_client.post(
+        upload_url(draft.registration_case), {"slot": "approval_doc", "file": big}, HTTP_HX_REQUEST="true"
+    )
 
-    assert "文件过大：11.0 MB，单个文件不能超过 10 MB" in response.text
+    assert response.status_code == 413
+    assert response["HX-Retarget"] == "#upload-feedback"  # the message lands in the dialog
+    assert "上传的文件超过了 10 MB 的上限，系统没有接收" in response.text
     assert not Material.objects.exists()
     assert stored_files() == []
 
@@ -98,29 +102,32 @@ def test_an_empty_file_is_refused(agent_client, draft):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("name", "content", "content_type"),
+    ("name", "content", "content_type", "shown"),
     [
-        ("批复文件.pdf", tiny_pdf("approval"), "application/pdf"),
-        ("scan.PNG", png_bytes(), "image/png"),
-        ("photo.jpg", JPEG, "image/jpeg"),
-        ("photo-without-extension", JPEG, "image/jpeg"),
+        ("批复文件.pdf", tiny_pdf("approval"), "application/pdf", "批复文件.pdf"),
+        ("scan.PNG", png_bytes(), "image/png", "scan.png"),
+        ("photo.jpg", JPEG, "image/jpeg", "photo.jpg"),
+        ("photo-without-extension", JPEG, "image/jpeg", "photo-without-extension.jpg"),
     ],
 )
-def test_a_pdf_png_or_jpeg_is_accepted_by_its_content(agent_client, draft, name, content, content_type):
+def test_a_pdf_png_or_jpeg_is_accepted_by_its_content_and_named_by_it(
+    agent_client, draft, name, content, content_type, shown
+):
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
     response = agent_client.post(upload_url(draft.registration_case), {"slot": "legal_cert", "file": upload})
 
-    assert f"“{name}”上传成功" in response.text
+    assert f"“{shown}”上传成功" in response.text
     material = Material.objects.get()
     assert (material.slot, material.original_name, material.content_type) == (
         "legal_cert",
-        name,
+        shown,  # the detected type's extension, whatever the user's name said
         content_type,
     )
     assert material.size == len(content)
     assert material.file.read() == content
     assert name not in material.file.name  # stored under a random name
+    assert material.file.name.endswith(shown[shown.rindex(".") :].lower())
     assert "上报前还需上传：批复文件" in response.text
 
 

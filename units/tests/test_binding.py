@@ -22,7 +22,7 @@ from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material, Status
 from units import services
 from units.models import Unit, UnitBinding
-from units.services import unit_binding_create
+from units.services import BINDING_UNAVAILABLE, unit_binding_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -184,23 +184,32 @@ def test_a_unit_with_an_open_binding_request_is_refused(li, demo, factory):
 
     response = create(wang, demo["unit"])
 
-    assert f"“{DEMO_UNIT_NAME}”已有正在办理的绑定申请，请等待审核结果" in html_of(response)
+    # Neutral: nothing says that someone else has a request open on this unit.
+    assert BINDING_UNAVAILABLE in html_of(response)
+    assert "正在办理" not in html_of(response)
+    assert "您已为该单位提交过绑定申请" in html_of(create(li, demo["unit"]))  # one's own request is named
     with pytest.raises(DomainError) as error:
         unit_binding_create(actor=demo["zhang"], unit=demo["unit"], reason="x", upload=pdf())
     assert "已绑定在您的账号下" in error.value.message  # the own-unit check comes first
     assert UnitBinding.objects.count() == 1
     # Submitted (or returned) requests are still open.
     submit(binding_of(demo["li"]))
-    assert "已有正在办理的绑定申请" in html_of(create(wang, demo["unit"]))
+    assert BINDING_UNAVAILABLE in html_of(create(wang, demo["unit"]))
 
 
 @pytest.mark.django_db
-def test_a_unit_not_yet_approved_cannot_be_bound(li, factory):
-    unit = factory.submitted_unit(name="青岛尚未通过有限公司")
+def test_a_unit_not_yet_approved_or_missing_gets_the_same_answer_without_its_name(li, demo, factory):
+    submitted = factory.submitted_unit(name="青岛尚未通过有限公司")
+    draft = factory.unit(name="张三草稿单位有限公司")
 
-    response = create(li, unit)
+    answers = [html_of(create(li, unit)) for unit in (submitted, draft)]
+    missing = html_of(li.post("/units/bindings/new/", {"unit": 999999, "reason": "x", "form_file": pdf()}))
 
-    assert "“青岛尚未通过有限公司”尚未通过注册审核，不能绑定" in html_of(response)
+    for page in (*answers, missing):
+        assert BINDING_UNAVAILABLE in page
+        assert "青岛尚未通过有限公司" not in page and "张三草稿单位有限公司" not in page
+    with pytest.raises(DomainError, match=BINDING_UNAVAILABLE):
+        unit_binding_create(actor=demo["li"], unit=draft, reason="x", upload=pdf())
     assert not UnitBinding.objects.exists()
     # Nor does the fuzzy search offer it.
     assert "青岛尚未通过有限公司" not in html_of(

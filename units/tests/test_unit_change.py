@@ -73,11 +73,6 @@ def unit(factory):
 
 
 @pytest.fixture
-def city(factory):
-    return factory.city_reviewer()
-
-
-@pytest.fixture
 def agent_client(client, unit):
     client.force_login(unit.agent)
     return client

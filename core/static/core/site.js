@@ -82,3 +82,22 @@ window.addEventListener("pageshow", function (event) {
     button.disabled = false;
   });
 });
+// A refusal before the view ran (413 too large, 400) names its target (HX-Retarget, e.g. the upload
+// dialog's feedback line): show it there instead of dropping it as htmx does with error responses.
+document.body.addEventListener("htmx:beforeSwap", function (event) {
+  var xhr = event.detail.xhr;
+  if ((xhr.status === 413 || xhr.status === 400) && xhr.getResponseHeader("HX-Retarget")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+// A file over its limit is refused in the browser before it is sent: <input type=file data-max-bytes=…>.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+  var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+  var file = input.files && input.files[0];
+  var tooBig = file && file.size > limit;
+  input.setCustomValidity(tooBig ? "文件过大：" + (file.size / 1048576).toFixed(1) + " MB，不能超过 " + Math.round(limit / 1048576) + " MB" : "");
+  if (tooBig) input.reportValidity();
+});
