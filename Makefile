@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench system-deps clean
+.PHONY: run dev test lint format bench system-deps clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,12 +20,21 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh $(SYSTEM_DEPS)
 
-## make run: install, migrate, load demo data, serve on http://$(HOST):$(PORT) with one background worker.
+## make run: install, migrate, load demo data, collect static files, then serve like production
+## (gunicorn, DEBUG off, WhiteNoise) on http://$(HOST):$(PORT) with one background worker (supervisord).
 run: $(VENV)/.installed
 	@bash scripts/system-deps.sh fonts pango
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh run
+
+## make dev: the same with Django's runserver and DEBUG on (tracebacks, static files from the apps).
+dev: $(VENV)/.installed
+	@bash scripts/system-deps.sh fonts pango
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh dev
 
 ## make test: install test dependencies and run the whole suite (browser tests need Debian chromium).
 test: $(VENV)/.installed-test

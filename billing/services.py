@@ -4,10 +4,12 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
+from billing.pdf import payment_notice_pdf
 from core.audit import audit_log
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
@@ -32,6 +34,22 @@ def payment_notice_issue(*, application, actor) -> PaymentNotice:
         },
     )
     return notice
+
+
+def payment_notice_document(*, notice: PaymentNotice) -> bytes:
+    """The notice's PDF: rendered at its first download and kept in storage (so it is in the backups), then
+    always that same file. Two first downloads at once keep the one stored first."""
+    if not notice.pdf:
+        storage = notice.pdf.storage
+        name = storage.save(
+            notice.pdf.field.generate_filename(notice, f"{notice.number}.pdf"),
+            ContentFile(payment_notice_pdf(notice)),
+        )
+        if not PaymentNotice.objects.filter(pk=notice.pk, pdf="").update(pdf=name):
+            storage.delete(name)
+        notice.refresh_from_db(fields=["pdf"])
+    with notice.pdf.open("rb") as handle:
+        return handle.read()
 
 
 @transaction.atomic

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from billing.models import PaymentNotice
-from billing.pdf import payment_notice_pdf
 from billing.selectors import notice_for_application, notices_awaiting_payment, receipts_on
-from billing.services import payment_confirm
+from billing.services import payment_confirm, payment_notice_document
 from claims.models import Claim
 from claims.selectors import payouts_awaiting
 from claims.services import claim_payout_record
@@ -71,7 +70,7 @@ def confirm(request, pk):
 def notice_pdf(request, application_pk):
     """【缴费通知单】 PDF for the unit's agent, reviewers and finance."""
     notice = notice_for_application(request.user, application_pk)
-    response = HttpResponse(payment_notice_pdf(notice), content_type="application/pdf")
+    response = HttpResponse(payment_notice_document(notice=notice), content_type="application/pdf")
     filename = quote(f"缴费通知单-{notice.number}.pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
     return response

@@ -9,6 +9,7 @@ admin.site.site_title = "系统管理"
 urlpatterns = [
     path("", include(([path("", core_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/web", core_views.healthz_web, name="healthz-web"),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
     path("review/", include("review.urls")),
@@ -20,3 +21,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

@@ -12,6 +12,8 @@ class Notification(models.Model):
     text = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The SMS goes out from the background worker; set once sent, so a re-run task does not send twice.
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "站内消息"

@@ -1,5 +1,6 @@
 """Tell the agent about every status change of their businesses: an in-app message (same transaction as
-the change) and an SMS through the pluggable backend (after the commit, so nothing leaves early)."""
+the change) and an SMS through the pluggable backend, sent by the background worker after the commit (so
+nothing leaves early and a slow SMS gateway never holds up the reviewer's page)."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,9 +23,26 @@ def notify_case_transition(*, case, transition) -> Notification | None:
         text += f"。原因：{transition.reason}"
     notification = Notification.objects.create(recipient=agent, case=case, text=text[:300])
     if agent.mobile:
-        mobile, message = agent.mobile, f"【职工互助保障】{text[:120]}"
-        transaction.on_commit(lambda: send_sms(mobile, message))
+        from notifications.tasks import send_notification_sms
+
+        transaction.on_commit(lambda: send_notification_sms.enqueue(notification.pk))
     return notification
+
+
+def notification_sms_send(*, notification_id: int) -> bool:
+    """Send the SMS of one message unless it was sent already (a task re-run after its worker died).
+
+    At least once: the message is marked sent after the gateway accepted it, so a worker killed between
+    the two sends it again on the re-run — a duplicate SMS rather than a lost one.
+    """
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id, sms_sent_at=None).first()
+    )
+    if notification is None or not notification.recipient.mobile:
+        return False
+    send_sms(notification.recipient.mobile, f"【职工互助保障】{notification.text[:120]}")
+    Notification.objects.filter(pk=notification.pk, sms_sent_at=None).update(sms_sent_at=timezone.now())
+    return True
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

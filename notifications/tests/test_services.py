@@ -5,8 +5,10 @@ import pytest
 from accounts import sms
 from core.errors import NotAllowed
 from notifications.models import Notification
+from notifications.services import notification_sms_send
 from review.engine import case_transition
 from review.models import Action
+from tests.tasks import run_queued_tasks
 
 
 @pytest.fixture
@@ -30,7 +32,27 @@ def test_a_return_tells_the_agent_with_the_reason_in_app_and_by_sms(
     message = Notification.objects.get(recipient=submitted.agent)
     assert message.text == f"您的单位注册“{submitted.name}”退回，当前状态：退回。原因：批复文件不清晰"
     assert message.read_at is None
-    assert (submitted.agent.mobile, f"【职工互助保障】{message.text}") in sms.outbox
+    assert sms.outbox == []  # the SMS goes out from the background worker, not the reviewer's request
+
+    run_queued_tasks()
+
+    assert sms.outbox == [(submitted.agent.mobile, f"【职工互助保障】{message.text}")]
+    message.refresh_from_db()
+    assert message.sms_sent_at is not None
+
+
+def test_a_re_run_sms_task_does_not_send_the_message_twice(
+    factory, submitted, django_capture_on_commit_callbacks
+):
+    reviewer = factory.district_reviewer("市南区")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=submitted.registration_case, action=Action.APPROVE, actor=reviewer)
+    message = Notification.objects.get(recipient=submitted.agent)
+    run_queued_tasks()
+
+    assert notification_sms_send(notification_id=message.pk) is False  # what a re-queued task would do
+
+    assert len(sms.outbox) == 1
 
 
 def test_no_message_or_sms_survives_a_refused_transition(
@@ -40,6 +62,7 @@ def test_no_message_or_sms_survives_a_refused_transition(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotAllowed):
         case_transition(case=submitted.registration_case, action=Action.APPROVE, actor=city)
     assert not Notification.objects.exists()
+    run_queued_tasks()
     assert sms.outbox == []
 
 
