@@ -277,7 +277,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # seven progress lines per PDF
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Production refuses insecure settings (keep this the last statement; rules in config/production.py).
