@@ -42,3 +42,21 @@ def pdf_file():
     from core.demo import tiny_pdf
 
     return lambda name="doc.pdf": ContentFile(tiny_pdf(name), name=name)
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """start_worker("worker", "--interval", "0.1", env={...}) → a real worker process on the test database
+    (tests/workers.py), stopped at the end of the test."""
+    from tests.workers import Worker
+
+    workers = []
+
+    def start(*args: str, env: dict | None = None):
+        worker = Worker(tmp_path / f"worker-{len(workers)}.log", *args, env=env)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -2,6 +2,7 @@
 back byte for byte, on SQLite and on PostgreSQL (whichever the suite runs on); a damaged backup is refused
 before anything is touched."""
 
+import io
 import json
 
 import pytest
@@ -51,7 +52,7 @@ def businesses(factory):
 @pytest.fixture
 def backup(businesses, tmp_path):
     dest = tmp_path / "backup-1"
-    call_command("backup", str(dest), stdout=open("/dev/null", "w"))
+    call_command("backup", str(dest), stdout=io.StringIO())
     return dest
 
 
@@ -59,7 +60,7 @@ def test_a_round_trip_brings_every_business_and_file_back_byte_for_byte(business
     rows, files = database_rows(), stored_files()
     assert {name.split("/")[0] for name in files} == {"materials", "rosters", "notices"}
     dest = tmp_path / "backup"
-    call_command("backup", str(dest), stdout=open("/dev/null", "w"))
+    call_command("backup", str(dest), stdout=io.StringIO())
     manifest = json.loads((dest / "manifest.json").read_text())
     assert manifest["files"]["count"] == len(files)
     assert manifest["tables"]["units_unit"] == Unit.objects.count()
@@ -74,7 +75,7 @@ def test_a_round_trip_brings_every_business_and_file_back_byte_for_byte(business
     default_storage.save(changed, ContentFile(b"not the original"))
     default_storage.save("materials/after-backup.pdf", ContentFile(b"%PDF-1.4 later"))
 
-    call_command("restore", str(dest), "--yes", stdout=open("/dev/null", "w"))
+    call_command("restore", str(dest), "--yes", stdout=io.StringIO())
 
     assert database_rows() == rows
     restored = stored_files()
