@@ -1,6 +1,7 @@
 """Shared test fixtures: reference data, demo-like actors and factories (no fixture files)."""
 
 import os
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,6 +14,13 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.LocMemBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    if settings.S3_BUCKET:  # S3 run (.ci/run): each test gets a folder of its own in the bucket
+        default = settings.STORAGES["default"]
+        prefix = "/".join(filter(None, [default["OPTIONS"]["location"], f"test-{uuid.uuid4().hex}"]))
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**default, "OPTIONS": {**default["OPTIONS"], "location": prefix}},
+        }
     from accounts import sms
 
     sms.outbox.clear()

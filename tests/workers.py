@@ -41,6 +41,7 @@ class Process:
             **os.environ,
             **database_env(),
             "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+            "S3_PREFIX": django_settings.STORAGES["default"].get("OPTIONS", {}).get("location", ""),
             "LOG_LEVEL": "WARNING",
             **(env or {}),
         }
