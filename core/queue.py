@@ -47,14 +47,15 @@ def queue_stats() -> dict:
     }
 
 
-def requeue_abandoned_tasks() -> dict[str, int]:
+def requeue_abandoned_tasks(*, by_worker: str = "") -> dict[str, int]:
     """Put RUNNING tasks whose worker is dead back in the queue (or fail them after TASK_MAX_ATTEMPTS).
 
-    Each change is a conditional UPDATE on (id, RUNNING, started_at): when several workers recover at the
-    same time, exactly one of them moves a given task.
+    BY_WORKER is the calling worker: its own task is never taken from it, even if its own beats were
+    held up (a long write on SQLite). Each change is a conditional UPDATE on (id, RUNNING, started_at):
+    when several workers recover at the same time, exactly one of them moves a given task.
     """
     now = timezone.now()
-    alive = live_worker_ids()
+    alive = live_worker_ids() | {by_worker}
     moved = {"requeued": 0, "failed": 0}
     candidates = DBTaskResult.objects.running().filter(started_at__lt=now - silence_limit())
     for task in candidates.only("id", "started_at", "worker_ids", "task_path"):

@@ -136,6 +136,13 @@ def test_the_task_of_a_live_worker_is_left_alone(running_task):
     assert DBTaskResult.objects.get(pk=task_id).status == "RUNNING"
 
 
+def test_a_worker_never_takes_back_its_own_task_even_when_its_beats_were_held_up(running_task):
+    task_id = running_task(worker_ids=["me"])
+
+    assert requeue_abandoned_tasks(by_worker="me") == {"requeued": 0, "failed": 0}
+    assert DBTaskResult.objects.get(pk=task_id).status == "RUNNING"
+
+
 def test_a_task_claimed_a_moment_ago_is_left_alone_until_its_worker_could_have_beaten(running_task):
     task_id = running_task(worker_ids=["just-started"], started_minutes_ago=0)
 

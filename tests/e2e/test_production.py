@@ -158,6 +158,10 @@ class MakeRun:
 
 @pytest.fixture(scope="module")
 def make_run(tmp_path_factory):
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip(
+            "`make run` keeps its own SQLite database and files: it runs in the SQLite run of the suite"
+        )
     server = MakeRun(tmp_path_factory.mktemp("make-run"))
     try:
         server.wait_healthy()
