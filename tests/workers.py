@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
 from django.db import connection
 
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -41,7 +42,7 @@ class Process:
             **os.environ,
             **database_env(),
             "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-            "S3_PREFIX": django_settings.STORAGES["default"].get("OPTIONS", {}).get("location", ""),
+            "S3_PREFIX": getattr(default_storage, "location", "") if django_settings.S3_BUCKET else "",
             "LOG_LEVEL": "WARNING",
             **(env or {}),
         }
