@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench system-deps clean
+.PHONY: run dev test lint format bench system-deps clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,18 +20,27 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh $(SYSTEM_DEPS)
 
-## make run: install, migrate, load demo data, serve on http://$(HOST):$(PORT) with one background worker.
+## make run: install, migrate, load demo data, collect static files, then serve like production
+## (gunicorn, DEBUG off, WhiteNoise) on http://$(HOST):$(PORT) with one background worker (supervisord).
 # DEMO ONLY: the union's receiving account printed on payment notices, marked 演示 so nobody pays into it.
 # Settings have no default (no notice is issued without an account); production sets its own (README).
 # `make bench` loads the demo data too, so it gets the same values.
-run bench: export UNION_ACCOUNT_NAME ?= 青岛市总工会职工互助保障专户（演示）
-run bench: export UNION_BANK_NAME ?= 演示银行青岛分行（演示数据）
-run bench: export UNION_BANK_ACCOUNT ?= 0000 0000 0000 0000 000（演示账号，请勿转账）
+run dev bench: export UNION_ACCOUNT_NAME ?= 青岛市总工会职工互助保障专户（演示）
+run dev bench: export UNION_BANK_NAME ?= 演示银行青岛分行（演示数据）
+run dev bench: export UNION_BANK_ACCOUNT ?= 0000 0000 0000 0000 000（演示账号，请勿转账）
 run: $(VENV)/.installed
 	@bash scripts/system-deps.sh fonts pango
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh run
+
+## make dev: the same with Django's runserver and DEBUG on (tracebacks, static files from the apps).
+dev: $(VENV)/.installed
+	@bash scripts/system-deps.sh fonts pango
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh dev
 
 ## make test: install test dependencies and run the whole suite (browser tests need Debian chromium).
 test: $(VENV)/.installed-test

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.uploads import PrivateUploadTo
+
 
 class PaymentNotice(models.Model):
     """缴费通知单 — issued when an enrollment application is approved; the amount is frozen here."""
@@ -12,6 +14,8 @@ class PaymentNotice(models.Model):
     amount = models.DecimalField("应缴金额（元）", max_digits=14, decimal_places=2)
     issued_at = models.DateTimeField("开具时间")
     due_date = models.DateField("缴费截止日期")
+    # The PDF as first delivered, kept in storage: every later download is the same document.
+    pdf = models.FileField(upload_to=PrivateUploadTo("notices"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "缴费通知单"

@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from billing.services import union_account
+from billing.selectors import union_account
 from core.money import rmb_upper
 
 

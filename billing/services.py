@@ -4,34 +4,19 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
+from billing.pdf import payment_notice_pdf
+from billing.selectors import union_account
 from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
 from core.text import bounded_text
 from review.engine import case_transition
 from review.models import Action, Status
-
-UNION_ACCOUNT_MISSING = (
-    "工会收款账户尚未配置（收款户名、开户银行、银行账号），暂不能出具缴费通知单。"
-    "请联系系统管理员配置后再办理。"
-)
-
-
-def union_account() -> dict:
-    """The union's receiving account from settings (UNION_ACCOUNT_NAME, UNION_BANK_NAME,
-    UNION_BANK_ACCOUNT). Every notice prints it, so none is issued or printed while one is unset."""
-    account = {
-        "account_name": settings.UNION_ACCOUNT_NAME,
-        "bank_name": settings.UNION_BANK_NAME,
-        "bank_account": settings.UNION_BANK_ACCOUNT,
-    }
-    if not all((value or "").strip() for value in account.values()):
-        raise DomainError(UNION_ACCOUNT_MISSING, code=ErrorCode.INCOMPLETE)
-    return account
 
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
@@ -60,6 +45,22 @@ def payment_notice_issue(*, application, actor) -> PaymentNotice:
         changes={"number": notice.number, "amount": str(notice.amount)},
     )
     return notice
+
+
+def payment_notice_document(*, notice: PaymentNotice) -> bytes:
+    """The notice's PDF: rendered at its first download and kept in storage (so it is in the backups), then
+    always that same file. Two first downloads at once keep the one stored first."""
+    if not notice.pdf:
+        storage = notice.pdf.storage
+        name = storage.save(
+            notice.pdf.field.generate_filename(notice, f"{notice.number}.pdf"),
+            ContentFile(payment_notice_pdf(notice)),
+        )
+        if not PaymentNotice.objects.filter(pk=notice.pk, pdf="").update(pdf=name):
+            storage.delete(name)
+        notice.refresh_from_db(fields=["pdf"])
+    with notice.pdf.open("rb") as handle:
+        return handle.read()
 
 
 @records_refusals("payment_confirm", obj="notice")

@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
-from billing.pdf import payment_notice_pdf
 from billing.selectors import notice_for_application, notices_awaiting_payment, receipts_on
-from billing.services import payment_confirm
+from billing.services import payment_confirm, payment_notice_document
 from claims.models import Claim, Payout
 from claims.selectors import payouts_awaiting
 from claims.services import claim_payout_record
@@ -81,7 +80,7 @@ def notice_pdf(request, application_pk):
     notice = notice_for_application(request.user, application_pk)
     audit_read(actor=request.user, verb="notice_pdf", obj=notice)
     try:
-        content = payment_notice_pdf(notice)
+        content = payment_notice_document(notice=notice)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("enrollment:detail", pk=application_pk)

@@ -1,15 +1,20 @@
 """Settings read from environment variables with safe local defaults.
 
 Nothing configured → SQLite (WAL) in ./var, files in ./var/media, the database task queue, SMS to the
-console, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
+console, DEBUG on (`make dev`). `make run` sets DEBUG=0 and still needs no other variable.
+DJANGO_ENV=production switches on HTTPS-only cookies and redirects and refuses to start with an insecure
+or missing value (config/production.py). Every variable is in the table of docs/deploy.md.
 """
 
 import datetime
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
 import dj_database_url
+
+from config.production import refuse_insecure
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -23,13 +28,27 @@ def env_list(name, default):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# --- Environment (issue 11): "local" (make dev / make run, plain http on this box) or "production".
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "local").strip().lower()
+PRODUCTION = DJANGO_ENV == "production"
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+
+
+def local_secret_key() -> str:
+    """Without SECRET_KEY (`make run`, `make dev`): a random key kept in var/secret_key, so sessions survive
+    restarts and the development encryption key derived from it (core.crypto) stays the same in both modes."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "django-insecure-local-development-only-key-do-not-use-in-production"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
+if not SECRET_KEY and not PRODUCTION:  # production refuses to start instead (config/production.py)
+    SECRET_KEY = local_secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*" if DEBUG else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -62,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestLogMiddleware",  # first: request id and one log line per request (issue 11)
     "core.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Twice on purpose (DEBUG only, see the class): here for errors raised by the middleware below it
@@ -107,7 +127,14 @@ TEMPLATES = [
 # --- Database: SQLite (WAL) by default, anything dj-database-url understands via DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Persistent connections (DB_CONN_MAX_AGE seconds, checked before reuse). Behind PgBouncer in
+    # transaction mode set DB_PGBOUNCER=1: no server-side cursors (see docs/deploy.md).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)), conn_health_checks=True
+        )
+    }
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_PGBOUNCER", False)
     # One test database per test run, so that parallel runs on one server do not drop each other's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_mutualaid_{os.getpid()}"}
 else:
@@ -166,23 +193,29 @@ SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded materials are never served from MEDIA_URL: views check access and stream them.
+# Stored files are never served from MEDIA_URL: views check access and stream them.
 MEDIA_URL = "/media-not-served/"
 
-# --- Storage: local disk by default; S3-compatible object storage when S3_BUCKET is set.
+# --- Storage (issue 11): local disk by default; a private S3-compatible bucket when S3_BUCKET is set.
+# Materials, rosters and issued notices all go through Django's storage API; downloads are streamed by
+# views after their access check, never by a public or pre-signed bucket URL.
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 if S3_BUCKET:
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
+            "location": os.environ.get("S3_PREFIX", ""),
             "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
             "access_key": os.environ.get("S3_ACCESS_KEY_ID"),
             "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY"),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,  # "path" for MinIO etc.
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": 60,
             "file_overwrite": False,
         },
     }
@@ -190,6 +223,7 @@ else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": DEFAULT_STORAGE,
+    # DEBUG off (make run, production): compressed files with hashed names from `collectstatic`.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -229,16 +263,19 @@ ROSTER_STALE_SECONDS = int(os.environ.get("ROSTER_STALE_SECONDS", 120))
 ROSTER_PENDING_STALE_SECONDS = int(os.environ.get("ROSTER_PENDING_STALE_SECONDS", 600))
 
 # The union's receiving account printed on payment notices (缴费通知单). No default: while any of the
-# three is unset no notice is issued or printed (billing.services.union_account says so in Chinese).
+# three is unset no notice is issued or printed (billing.selectors.union_account says so in Chinese).
 # `make run` supplies clearly marked demo values (Makefile).
 UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "").strip()
 UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "").strip()
 UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "").strip()
 PAYMENT_DUE_DAYS = int(os.environ.get("PAYMENT_DUE_DAYS", 15))
 
-# --- Background work: django-tasks with the database backend; `make run` starts one worker.
+# --- Background work: django-tasks with the database backend; `make run` starts one worker,
+# production runs N (`manage.py worker`). Each beats every WORKER_HEARTBEAT_SECONDS; a worker silent for
+# three beats is dead, and the task it was running goes back to the queue (at most TASK_MAX_ATTEMPTS runs).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-WORKER_HEARTBEAT_SECONDS = 10
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", 10))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", 3))
 
 # --- SMS and real-name authentication are pluggable (console / format check by default).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
@@ -251,23 +288,43 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # material files opt in to SAMEORIGIN for the in-page preview
 
-if not DEBUG:
+# --- HTTPS (issue 11): production only. `make run` serves plain http on 127.0.0.1 with DEBUG off, so its
+# cookies cannot be Secure-only and nothing redirects to https there.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz"]  # load balancers probe the nodes over plain http
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- Logs (issue 11): LOG_FORMAT=json (default with DEBUG off) writes one JSON object a line: every
+# request (core.middleware.RequestLogMiddleware) and every task (core.tasklog), with the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # seven progress lines per PDF
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Accounts, sessions, audit and personal data (等保 2.0 level 2 / OWASP ASVS L2 — see SECURITY.md).
@@ -324,16 +381,14 @@ CONTENT_SECURITY_POLICY = {
 # Encryption at rest of bank accounts, diagnoses, accident descriptions and uploaded files (Fernet).
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first encrypts, all decrypt (rotation: put a new
 # key first, run `manage.py rotate_encryption_keys`, then drop the old one). Without it a development key
-# is derived from the development SECRET_KEY; production refuses to start without it.
+# is derived from the local SECRET_KEY; DJANGO_ENV=production refuses to start without it
+# (config/production.py).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
 
 # The audit trail (操作日志) is kept AUDIT_RETENTION_DAYS (at least 183: 网络安全法 Art. 21 asks for six
 # months); `manage.py audit_prune` removes older rows.
 AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("AUDIT_RETENTION_DAYS", 365)))
 
-# Settings production must set: the process refuses to start when DEBUG is off and one is missing.
-PRODUCTION_REQUIRED_SETTINGS = ["FIELD_ENCRYPTION_KEYS"]
-if not DEBUG:
-    missing = [name for name in PRODUCTION_REQUIRED_SETTINGS if not globals().get(name)]
-    if missing:
-        raise RuntimeError("Production settings missing: " + ", ".join(missing) + " (see SECURITY.md)")
+# --- Production refuses insecure settings (keep this the last statement; rules in config/production.py).
+if PRODUCTION:
+    refuse_insecure(globals(), os.environ)

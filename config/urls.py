@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include(([path("", core_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("healthz/web", core_views.healthz_web, name="healthz-web"),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
     path("review/", include("review.urls")),
@@ -21,3 +22,4 @@ urlpatterns = [
 ]
 
 handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

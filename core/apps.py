@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
 
         register_converter(IdConverter, "id")  # before any urls.py is loaded
 
+        from core import tasklog  # noqa: F401  (connects the per-task log line)
+
 
 class AuditedAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the site whose every edit writes the audit trail (core.admin_site)."""

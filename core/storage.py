@@ -1,6 +1,9 @@
 """Uploaded files (materials, rosters, invoice attachments) are encrypted before they reach the storage
 backend (local disk or S3), with the same keys as the encrypted columns (core.crypto). Files stored before
-encryption was introduced are still read (they do not start like a Fernet token)."""
+encryption was introduced are still read (they do not start like a Fernet token). `walk` lists every
+stored file name (backups read the raw, encrypted bytes)."""
+
+from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
@@ -58,3 +61,15 @@ class EncryptedStorage(Storage):
 
 def private_storage() -> Storage:
     return EncryptedStorage()
+
+
+def walk(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every stored file name under FOLDER, depth first, in a stable (sorted) order."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from walk(storage, f"{folder}/{sub}" if folder else sub)

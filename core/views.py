@@ -1,16 +1,13 @@
-import datetime
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 
-from core.models import WorkerHeartbeat
+from core import health
 
 
 @login_required
@@ -29,22 +26,17 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """Liveness for load balancers and `make run` watchers: database and background worker."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception:
-        database = "error"
-    worker = "no worker seen"
-    if database == "ok":
-        window = timezone.now() - datetime.timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS * 3)
-        if WorkerHeartbeat.objects.filter(last_seen__gte=window).exists():
-            worker = "ok"
-    status = "ok" if database == "ok" else "error"
-    return JsonResponse(
-        {"status": status, "database": database, "worker": worker}, status=200 if status == "ok" else 503
-    )
+    """Monitoring: database, storage, queue depth, oldest waiting task, live workers; 503 when any is down."""
+    healthy, details = health.report()
+    return JsonResponse(details, status=200 if healthy else 503)
+
+
+@never_cache
+def healthz_web(request):
+    """For the load balancer: can THIS web node serve (database and storage)? A dead worker must not take
+    every web node out of rotation, so workers are left to /healthz and the monitoring."""
+    healthy, details = health.report(with_workers=False)
+    return JsonResponse(details, status=200 if healthy else 503)
 
 
 def favicon(request):
@@ -88,3 +80,10 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+@requires_csrf_token
+def server_error(request):
+    """500 page with the request id (rendered without context processors: the database may be down)."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))

@@ -31,6 +31,8 @@ class Notification(models.Model):
     digest_on = models.DateField("待办日期", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    # The SMS goes out from the background worker; set once sent, so a re-run task does not send twice.
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "站内消息"

@@ -1,7 +1,8 @@
 """Messages (站内消息): written as a person would write them, each leading to its item.
 
 Agents hear of every status change of their businesses (an in-app message in the same transaction as the
-change, and an SMS through the pluggable backend after the commit, so nothing leaves early); an agent
+change, and an SMS through the pluggable backend, sent by the background worker after the commit, so
+nothing leaves early and a slow SMS gateway never holds up the reviewer's page); an agent
 whose unit is bound to another agent is told so; staff get one 每日待办 message a day (daily_digest).
 """
 
@@ -49,8 +50,9 @@ def case_message(*, case, transition) -> str:
 def _deliver(*, recipient, text: str, **fields) -> Notification:
     notification = Notification.objects.create(recipient=recipient, text=text[:300], **fields)
     if recipient.mobile:
-        mobile, message = recipient.mobile, f"{SMS_PREFIX}{text[:120]}"
-        transaction.on_commit(lambda: send_sms(mobile, message))
+        from notifications.tasks import send_notification_sms  # the task module imports this one
+
+        transaction.on_commit(lambda: send_notification_sms.enqueue(notification.pk))
     return notification
 
 
@@ -126,6 +128,22 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
         )
         written += 1
     return written
+
+
+def notification_sms_send(*, notification_id: int) -> bool:
+    """Send the SMS of one message unless it was sent already (a task re-run after its worker died).
+
+    At least once: the message is marked sent after the gateway accepted it, so a worker killed between
+    the two sends it again on the re-run — a duplicate SMS rather than a lost one.
+    """
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id, sms_sent_at=None).first()
+    )
+    if notification is None or not notification.recipient.mobile:
+        return False
+    send_sms(notification.recipient.mobile, f"{SMS_PREFIX}{notification.text[:120]}")
+    Notification.objects.filter(pk=notification.pk, sms_sent_at=None).update(sms_sent_at=timezone.now())
+    return True
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Serve the web app and one background worker; Ctrl-C (or SIGTERM) stops both.
-set -u
+# `make run` (production shape: gunicorn, DEBUG off) or `make dev` (runserver, DEBUG on): the web server and
+# one background worker under supervisord, which restarts whichever dies. Ctrl-C (or SIGTERM) stops both.
+set -eu
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+MODE=${1:-run}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-
-$PY manage.py worker &
-worker=$!
-$PY manage.py runserver --noreload "$HOST:$PORT" &
-web=$!
-stop() { kill -TERM "$web" "$worker" 2>/dev/null; wait "$web" "$worker" 2>/dev/null; exit 0; }
-trap stop INT TERM
-echo "职工互助保障信息化管理系统: http://$HOST:$PORT  (worker pid $worker; Ctrl-C stops both)"
-wait -n "$web" "$worker"
-stop
+export HOST PORT
+export RUN_DIR=${RUN_DIR:-${VAR_DIR:-$PWD/var}/run}
+mkdir -p "$RUN_DIR"
+if [ "$MODE" = dev ]; then
+  export DEBUG=${DEBUG:-1}
+  export WEB_COMMAND="$PWD/.venv/bin/python manage.py runserver --noreload $HOST:$PORT"
+else
+  export DEBUG=${DEBUG:-0}
+  export WEB_COMMAND="$PWD/.venv/bin/gunicorn -c config/gunicorn.py config.wsgi"
+fi
+export WORKER_COMMAND="$PWD/.venv/bin/python manage.py worker"
+echo "职工互助保障信息化管理系统: http://$HOST:$PORT  (DEBUG=$DEBUG; web + worker under supervisord; Ctrl-C stops both)"
+exec .venv/bin/supervisord -c deploy/supervisord.conf

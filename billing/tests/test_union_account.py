@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
-from billing.services import UNION_ACCOUNT_MISSING
+from billing.selectors import UNION_ACCOUNT_MISSING
 from claims.services import claim_payout_record
 from review.engine import case_transition
 from review.models import Action, Status

@@ -42,6 +42,25 @@ def test_the_notice_pdf_is_a_real_pdf_for_the_units_agent(client, approved):
     )
 
 
+def test_the_notice_is_stored_at_its_first_download_and_every_download_is_that_same_file(
+    client, approved, settings
+):
+    client.force_login(approved.unit.agent)
+    first = client.get(notice_url(approved)).content
+    notice = approved.payment_notice
+    notice.refresh_from_db()
+    assert notice.pdf.name.startswith("notices/")
+    with notice.pdf.open("rb") as stored:
+        assert stored.read() == first
+
+    settings.UNION_BANK_NAME = "改过的开户行"  # a later change does not alter an issued notice
+    second = client.get(notice_url(approved)).content
+
+    assert second == first
+    notice.refresh_from_db()
+    assert not notice.pdf.storage.exists(notice.pdf.name.replace(".pdf", "_1.pdf"))
+
+
 @pytest.mark.parametrize("role", ["district_reviewer", "city_reviewer", "finance"])
 def test_reviewers_and_finance_may_open_the_notice_pdf(client, factory, approved, role):
     client.force_login(getattr(factory, role)())

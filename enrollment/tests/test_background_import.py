@@ -4,17 +4,10 @@ The worker is `manage.py worker` / `manage.py db_worker` started with the same s
 test database (SQLite file or PostgreSQL database) and at this test's MEDIA_ROOT. Nothing is mocked.
 """
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -26,95 +19,18 @@ from enrollment.services import roster_import_retry, roster_upload
 from review.engine import case_transition
 from review.models import Action
 from tests.factories import Factory
+from tests.workers import database_env, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROWS = 100_000
 TIMEOUT = 300
-BASE_DIR = Path(django_settings.BASE_DIR)
 
 
 @pytest.fixture(scope="session")
 def big_roster() -> bytes:
     """100,000 valid members (one plan, 1份), written once per run with XlsxWriter's constant_memory."""
     return Factory.roster_xlsx(Factory().people(ROWS), constant_memory=True)
-
-
-def database_env() -> dict:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return {"SQLITE_PATH": str(db["NAME"]), "DATABASE_URL": ""}
-    if connection.vendor == "postgresql":
-        auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-        host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-        return {"DATABASE_URL": f"postgres://{auth}@{host}/{db['NAME']}"}
-    pytest.skip(f"no worker set-up for {connection.vendor}")
-
-
-class Worker:
-    """One worker process on the test database; always stopped at the end of the test."""
-
-    def __init__(self, log: Path, *args: str):
-        self.log_path = log
-        env = {
-            **os.environ,
-            **database_env(),
-            "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-            "LOG_LEVEL": "WARNING",
-        }
-        with open(log, "ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", *args],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def check_alive(self) -> None:
-        if self.process.poll() is not None:
-            pytest.fail(f"the worker exited with {self.process.returncode}:\n{self.output()}")
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-@pytest.fixture
-def start_worker(tmp_path):
-    workers = []
-
-    def start(*args: str) -> Worker:
-        worker = Worker(tmp_path / "worker.log", *args)
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
-
-
-def wait_for(condition, *, worker: Worker, timeout: float = TIMEOUT, step: float = 0.05):
-    """Poll CONDITION() (bounded) while the worker is alive; return its first truthy value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        worker.check_alive()
-        time.sleep(step)
-    pytest.fail(f"timed out after {timeout} s; worker output:\n{worker.output()}")
 
 
 def job_state(job: RosterImport) -> RosterImport:

@@ -11,8 +11,10 @@ from accounts import sms
 from core.demo import tiny_pdf
 from core.errors import NotAllowed
 from notifications.models import Notification
+from notifications.services import notification_sms_send
 from review.engine import case_transition
 from review.models import Action
+from tests.tasks import run_queued_tasks
 from units.models import UnitBinding
 from units.services import unit_binding_create
 
@@ -50,7 +52,27 @@ def test_a_return_tells_the_agent_with_the_reason_in_app_and_by_sms(
         f"您的单位注册申请（{submitted.name}）在区县审核时被退回。原因：批复文件不清晰。请修改后重新上报。"
     )
     assert message.read_at is None and message.url == f"/units/{submitted.pk}/"
-    assert (submitted.agent.mobile, f"【职工互助保障】{message.text}") in sms.outbox
+    assert sms.outbox == []  # the SMS goes out from the background worker, not the reviewer's request
+
+    run_queued_tasks()
+
+    assert sms.outbox == [(submitted.agent.mobile, f"【职工互助保障】{message.text}")]
+    message.refresh_from_db()
+    assert message.sms_sent_at is not None
+
+
+def test_a_re_run_sms_task_does_not_send_the_message_twice(
+    factory, submitted, django_capture_on_commit_callbacks
+):
+    reviewer = factory.district_reviewer("市南区")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=submitted.registration_case, action=Action.APPROVE, actor=reviewer)
+    message = Notification.objects.get(recipient=submitted.agent)
+    run_queued_tasks()
+
+    assert notification_sms_send(notification_id=message.pk) is False  # what a re-queued task would do
+
+    assert len(sms.outbox) == 1
 
 
 def test_each_step_of_a_registration_is_a_sentence(factory, submitted):
@@ -112,6 +134,7 @@ def test_no_message_or_sms_survives_a_refused_transition(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotAllowed):
         case_transition(case=submitted.registration_case, action=Action.APPROVE, actor=city)
     assert not Notification.objects.exists()
+    run_queued_tasks()
     assert sms.outbox == []
 
 
@@ -172,6 +195,7 @@ def test_the_previous_agent_is_told_that_the_unit_was_bound_to_another_agent(bou
         f"单位“{unit.name}”已由代办员李四绑定（市总工会审核通过），您已解除与该单位的绑定，"
         "不能再查看或办理该单位的业务。如有疑问，请联系市总工会。"
     )
+    run_queued_tasks()  # the SMS goes out from the worker
     assert (zhang.mobile, f"【职工互助保障】{message.text[:120]}") in sms.outbox
     assert texts_of(li)[-1] == (
         f"您绑定单位“{unit.name}”的申请已通过市总审核。该单位已绑定到您的账号，可以查看和办理它的全部业务。"

@@ -3,15 +3,15 @@
 import datetime
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from core.demo import tiny_pdf
+from core.storage import walk
 from review.engine import case_transition
 from review.models import Action, Material, Status, Transition
 from review.tests.conftest import case_state
@@ -41,9 +41,8 @@ def upload_url(case):
     return f"/review/cases/{case.pk}/materials/"
 
 
-def stored_files() -> list[Path]:
-    media = Path(settings.MEDIA_ROOT)
-    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+def stored_files() -> list[str]:
+    return list(walk(default_storage))
 
 
 @pytest.fixture

@@ -282,7 +282,7 @@ def test_finance_reopening_a_confirmed_notice_sees_the_receipt(actor, server, sh
 def test_the_city_is_told_that_no_notice_can_be_issued_without_the_unions_account(
     actor, factory, settings, shot, shot_narrow
 ):
-    from billing.services import UNION_ACCOUNT_MISSING
+    from billing.selectors import UNION_ACCOUNT_MISSING
     from review.engine import case_transition
     from review.models import Action
 

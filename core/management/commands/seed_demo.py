@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "Load the demo organisation tree, plans and accounts (idempotent)."
 
     def handle(self, *args, **options):
-        from billing.services import union_account
+        from billing.selectors import union_account
 
         try:
             union_account()  # the demo's paid period needs a payment notice

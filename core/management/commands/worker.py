@@ -1,6 +1,9 @@
-"""Run one background worker (django-tasks-db's db_worker) and record a heartbeat for /healthz.
+"""Run one background worker (django-tasks-db's db_worker) with a heartbeat for /healthz.
 
-`make run` starts one; production runs N of these (each with its own --worker-id or a random one).
+`make run` starts one; production runs N of these, on any number of machines. Each process is a new
+worker (id: --worker-id or the host name, plus a random suffix), so a task claimed by a process that
+died is never mistaken for one of its restarted successor's. On every beat the worker also puts back in
+the queue the tasks of workers that died while running them (core.queue.requeue_abandoned_tasks).
 """
 
 import logging
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from core.models import WorkerHeartbeat
+from core.queue import requeue_abandoned_tasks
 
 logger = logging.getLogger("core.worker")
 
@@ -31,6 +35,7 @@ def heartbeat_loop(worker_id: str, stop: threading.Event) -> None:
         try:
             close_old_connections()
             beat(worker_id)
+            requeue_abandoned_tasks(by_worker=worker_id)
         except Exception:
             logger.exception("heartbeat failed")
         stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
@@ -41,11 +46,11 @@ class Command(BaseCommand):
     help = "Run a background task worker with a heartbeat (see /healthz)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--worker-id", default="")
+        parser.add_argument("--worker-id", default="", help="prefix of this worker's id (default: host name)")
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, worker_id, interval, **options):
-        worker_id = worker_id or f"{socket.gethostname()}-{get_random_string(8)}"
+        worker_id = f"{(worker_id or socket.gethostname())[:40]}-{get_random_string(8)}"
         stop = threading.Event()
         thread = threading.Thread(target=heartbeat_loop, args=(worker_id, stop), daemon=True)
         thread.start()
