@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.services import payment_notice_document
+from core.crypto import decrypt_bytes, is_token
 from core.demo import tiny_pdf
 from review.models import Material
 
@@ -39,6 +40,12 @@ def bucket():
         def read(self, name):
             return client.get_object(Bucket=settings.S3_BUCKET, Key=self.key(name))["Body"].read()
 
+        def read_private(self, name):
+            """A private file (material, roster) as the bucket holds it: encrypted; decrypted, as uploaded."""
+            raw = self.read(name)
+            assert is_token(raw), "the bucket holds the plain file"
+            return decrypt_bytes(raw)
+
         def public_grants(self, name):
             grants = client.get_object_acl(Bucket=settings.S3_BUCKET, Key=self.key(name))["Grants"]
             return [
@@ -63,7 +70,8 @@ def test_a_material_goes_into_the_private_bucket_and_out_only_through_the_access
 
     assert response.status_code == 200
     material = Material.objects.get(case=unit.registration_case)
-    assert bucket.read(material.file.name) == content  # upload: in the bucket, under our random name
+    assert content not in bucket.read(material.file.name)  # encrypted before it leaves the application
+    assert bucket.read_private(material.file.name) == content  # in the bucket, under our random name
     assert bucket.public_grants(material.file.name) == []  # private: nobody but the owner account
 
     preview = client.get(f"/review/materials/{material.pk}/")
@@ -86,6 +94,6 @@ def test_rosters_and_issued_notices_are_kept_in_the_bucket(factory, bucket):
 
     pdf = payment_notice_document(notice=application.payment_notice)
 
-    assert bucket.read(job.file.name).startswith(b"PK")  # the roster xlsx as uploaded
+    assert bucket.read_private(job.file.name).startswith(b"PK")  # the roster xlsx as uploaded, encrypted
     application.payment_notice.refresh_from_db()
     assert bucket.read(application.payment_notice.pdf.name) == pdf

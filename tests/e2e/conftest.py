@@ -122,7 +122,11 @@ def shot(request):
     def _shot(page: Page, name: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
+        # From the top: a full-page shot of a scrolled page draws the sticky top bar mid-page.
+        scrolled = page.evaluate("() => [window.scrollX, window.scrollY]")
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=path, full_page=True, animations="disabled")
+        page.evaluate("([x, y]) => window.scrollTo(x, y)", scrolled)
         return path
 
     return _shot
