@@ -74,6 +74,24 @@ class User(AbstractUser):
         return self.role in (self.Role.DISTRICT_REVIEWER, self.Role.CITY_REVIEWER)
 
     @property
+    def is_district_reviewer(self) -> bool:
+        """Reads only the businesses of units in their district."""
+        return self.role == self.Role.DISTRICT_REVIEWER
+
+    @property
+    def is_finance(self) -> bool:
+        return self.role == self.Role.FINANCE
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == self.Role.AUDITOR
+
+    @property
+    def is_administrator(self) -> bool:
+        """The 管理员 role or a superuser."""
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
     def password_expired(self) -> bool:
         """Staff passwords expire after PASSWORD_MAX_AGE_DAYS; one set by the administrator at once."""
         from django.conf import settings

@@ -1,3 +1,6 @@
+"""Reads of billing, scoped by the actor: finance works the notices and receipts; the notice PDF is open
+to whoever may see its application."""
+
 import datetime
 
 from django.conf import settings
@@ -6,21 +9,27 @@ from django.shortcuts import get_object_or_404
 
 from billing.models import PaymentNotice, PaymentReceipt
 from core.errors import DomainError, ErrorCode
-from enrollment.selectors import applications_visible_to
 from review.models import Status
+from review.selectors import cases_visible_to
 
 
-def notices_awaiting_payment(*, query: str = "") -> QuerySet[PaymentNotice]:
+def _for_finance(actor, queryset: QuerySet) -> QuerySet:
+    return queryset if actor.is_finance else queryset.none()
+
+
+def notices_awaiting_payment(actor, *, query: str = "") -> QuerySet[PaymentNotice]:
+    """收款确认's list: notices of approved applications not yet paid, the earliest due first."""
     notices = PaymentNotice.objects.filter(application__case__status=Status.APPROVED).select_related(
         "application__unit", "application__case"
     )
     if query:
         notices = notices.filter(Q(number__icontains=query) | Q(application__unit__name__icontains=query))
-    return notices.order_by("due_date", "id")
+    return _for_finance(actor, notices).order_by("due_date", "id")
 
 
-def receipts_on(day: datetime.date) -> dict:
-    receipts = PaymentReceipt.objects.filter(paid_on=day)
+def receipts_on(actor, day: datetime.date) -> dict:
+    """The receipts confirmed for DAY: count, total and the rows."""
+    receipts = _for_finance(actor, PaymentReceipt.objects.filter(paid_on=day))
     totals = receipts.aggregate(count=Count("id"), amount=Sum("amount"))
     return {
         "count": totals["count"] or 0,
@@ -29,10 +38,20 @@ def receipts_on(day: datetime.date) -> dict:
     }
 
 
+def notice_for_confirmation(actor, pk) -> PaymentNotice:
+    """A notice for 收款确认, with its receipt when it has one (`getattr(notice, "receipt", None)`)."""
+    notices = PaymentNotice.objects.select_related(
+        "application__unit", "application__case", "receipt__confirmed_by"
+    )
+    return get_object_or_404(_for_finance(actor, notices), pk=pk)
+
+
 def notice_for_application(actor, application_pk) -> PaymentNotice:
-    application = get_object_or_404(applications_visible_to(actor), pk=application_pk)
+    """The 缴费通知单 of an application the actor may see (404 for anyone else, and before approval)."""
     return get_object_or_404(
-        PaymentNotice.objects.select_related("application__unit"), application=application
+        PaymentNotice.objects.select_related("application__unit"),
+        application_id=application_pk,
+        application__case__in=cases_visible_to(actor),
     )
 
 

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from billing.documents import payment_notice_pdf
 from billing.models import PaymentNotice, PaymentReceipt
-from billing.pdf import payment_notice_pdf
 from billing.selectors import union_account
 from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
@@ -20,13 +20,11 @@ from review.models import Action, Status
 
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
-    """At final approval: freeze today's fee and issue the notice (in the engine's transaction).
+    """At final approval, in the engine's transaction, once the application's fees are frozen at today's
+    rates (enrollment's approval hook does that first): the notice of the amount due.
 
     Refused while the union's account is not configured: the approval then rolls back as a whole."""
-    from enrollment.services import refreeze_fees
-
     union_account()
-    refreeze_fees(application=application, on=timezone.localdate())
     application.refresh_from_db()
     today = timezone.localdate()
     notice, _ = PaymentNotice.objects.get_or_create(
@@ -63,6 +61,18 @@ def payment_notice_document(*, notice: PaymentNotice) -> bytes:
         return handle.read()
 
 
+def _already_confirmed(notice: PaymentNotice) -> bool:
+    return (
+        notice.application.case.status == Status.EFFECTIVE
+        or PaymentReceipt.objects.filter(notice=notice).exists()
+    )
+
+
+def _confirmed_twice(notice: PaymentNotice) -> InvalidTransition:
+    """The one refusal of a second confirmation, whether it came in second or lost the race."""
+    return InvalidTransition(f"缴费通知单 {notice.number} 已确认收款，无需重复确认", code=ErrorCode.DUPLICATE)
+
+
 @records_refusals("payment_confirm", obj="notice")
 @transaction.atomic
 def payment_confirm(
@@ -78,10 +88,8 @@ def payment_confirm(
         .get(pk=notice.pk)
     )
     case = notice.application.case
-    if case.status == Status.EFFECTIVE or PaymentReceipt.objects.filter(notice=notice).exists():
-        raise InvalidTransition(
-            f"缴费通知单 {notice.number} 已确认收款，无需重复确认", code=ErrorCode.DUPLICATE
-        )
+    if _already_confirmed(notice):
+        raise _confirmed_twice(notice)
     amount = yuan(amount)
     if amount != notice.amount:
         raise DomainError(
@@ -104,8 +112,8 @@ def payment_confirm(
                 bank_reference=bank_reference,
                 confirmed_by=actor,
             )
-    except IntegrityError:
-        raise InvalidTransition(f"缴费通知单 {notice.number} 已确认收款，无需重复确认") from None
+    except IntegrityError:  # a confirmation that committed after our check: the same refusal
+        raise _confirmed_twice(notice) from None
     case_transition(
         case=case,
         action=Action.CONFIRM_PAYMENT,

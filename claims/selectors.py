@@ -80,9 +80,13 @@ def member_in_agent_units(actor, id_number: str):
     return member, coverages
 
 
-def payouts_awaiting() -> QuerySet[Claim]:
-    return (
-        Claim.objects.filter(case__status=Status.APPROVED)
-        .select_related("unit", "member", "case")
-        .order_by("case__decided_at", "id")
-    )
+def payouts_awaiting(actor) -> QuerySet[Claim]:
+    """保障金给付's list (finance): claims approved by the city, awaiting the transfer, oldest first."""
+    claims = Claim.objects.filter(case__status=Status.APPROVED) if actor.is_finance else Claim.objects.none()
+    return claims.select_related("unit", "member", "case").order_by("case__decided_at", "id")
+
+
+def payout_claim_get_for(actor, pk) -> Claim:
+    """A claim for 保障金给付 (finance), with its payout once recorded (`getattr(claim, "payout", None)`)."""
+    claims = Claim.objects.all() if actor.is_finance else Claim.objects.none()
+    return get_object_or_404(claims.select_related("member", "unit", "case", "payout__recorded_by"), pk=pk)

@@ -438,8 +438,8 @@ def claim_payout_record(*, actor, claim: Claim, paid_on: datetime.date, bank_ref
                 bank_reference=bank_reference,
                 recorded_by=actor,
             )
-    except IntegrityError:
-        raise InvalidTransition("该申请已记录给付并结案，无需重复给付") from None
+    except IntegrityError:  # a payout that committed after our check: the same refusal
+        raise InvalidTransition("该申请已记录给付并结案，无需重复给付", code=ErrorCode.DUPLICATE) from None
     case_transition(
         case=claim.case,
         action=Action.RECORD_PAYOUT,

@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Incomplete
-from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
-from enrollment.periods import expiry_month_label
-from enrollment.selectors import current_period
+from enrollment.import_states import LIVE
+from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application
+from enrollment.selectors import application_summary, main_renewal
 from review.models import BusinessKind
 from review.registry import BusinessType
 
@@ -29,30 +29,28 @@ class Enrollment(BusinessType):
 
         application = self.application_of(case)
         roster_imports_expire(application=application)  # a dead import does not block 上报
-        busy = application.imports.filter(
-            status__in=[RosterImport.Status.PENDING, RosterImport.Status.RUNNING]
-        )
-        if busy.exists():
+        if application.imports.filter(status__in=LIVE).exists():
             raise Incomplete("名单还在导入中，请等待导入完成后再上报")
         if application.roster_count == 0:
             raise Incomplete("请先导入参保职工名单后再上报")
         if application.kind == Application.Kind.MAIN:
             today = timezone.localdate()
-            current = current_period(application.unit, today)
-            if current is not None and (today.year, today.month) != (
-                current.period_end.year,
-                current.period_end.month,
-            ):
+            renewal = main_renewal(application.unit, today)
+            if renewal is not None and not renewal.may_submit_on(today):
                 raise Incomplete(
-                    f"主保期参保只能在保期到期当月上报：本单位当前保期至{current.period_end:%Y-%m-%d}，"
-                    f"请于{expiry_month_label(current.period_end)}上报；如需提前续保，请使用【补充参保申请】"
+                    f"主保期参保只能在保期到期当月上报：本单位当前保期至{renewal.current_end:%Y-%m-%d}，"
+                    f"请于{renewal.submit_month}上报；如需提前续保，请使用【补充参保申请】"
                 )
         super().check_submittable(case)
 
     def on_approved(self, case, actor) -> None:
+        """Freeze today's fees into the application, then 缴费通知单 (billing) for the amount due."""
         from billing.services import payment_notice_issue
+        from enrollment.services import refreeze_fees
 
-        payment_notice_issue(application=self.application_of(case), actor=actor)
+        application = self.application_of(case)
+        refreeze_fees(application=application, on=timezone.localdate())
+        payment_notice_issue(application=application, actor=actor)
 
     def on_settled(self, case, actor) -> None:
         from enrollment.services import coverage_create_for
@@ -60,9 +58,7 @@ class Enrollment(BusinessType):
         coverage_create_for(application=self.application_of(case))
 
     def detail_context(self, case) -> dict:
-        from enrollment.views import review_context
-
-        return review_context(self.application_of(case))
+        return application_summary(self.application_of(case))
 
     def agent_url(self, case) -> str:
         return reverse("enrollment:detail", args=[self.application_of(case).pk])

@@ -124,6 +124,7 @@ class RosterImport(models.Model):
 
     The roster itself is replaced in a single transaction at the end: either the whole new roster or
     nothing. An import still 'running' whose heartbeat is old was interrupted and can be retried.
+    Its status moves only through enrollment.import_states (a table of allowed moves).
     """
 
     class Status(models.TextChoices):
@@ -134,7 +135,19 @@ class RosterImport(models.Model):
         FAILED = "failed", "导入失败"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="imports")
-    file = models.FileField(upload_to=PrivateUploadTo("rosters"), storage=private_storage, max_length=200)
+    # The rows come from an uploaded file, or (沿用上一保期名单) from the roster of an earlier application.
+    file = models.FileField(
+        upload_to=PrivateUploadTo("rosters"), storage=private_storage, max_length=200, blank=True
+    )
+    source = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="沿用的名单",
+        help_text="沿用上一保期名单：名单取自这份申请（没有上传文件）",
+    )
     original_name = models.CharField(max_length=200)
     only_valid_rows = models.BooleanField("只导入正确的行", default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)

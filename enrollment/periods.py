@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from core.money import yuan
@@ -40,3 +41,24 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 def expiry_month_label(period_end: datetime.date) -> str:
     return f"{period_end.year}年{period_end.month}月"
+
+
+@dataclass(frozen=True)
+class MainRenewal:
+    """The renewal rule of 主保期参保 for a unit whose paid period still runs (SPEC §6.2): the new period
+    follows the current one without a gap, and it may be 上报'd only in the calendar month in which the
+    current period ends. services.resolve_period, the 上报 check and the form's hint all read it here."""
+
+    current_start: datetime.date
+    current_end: datetime.date
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        return twelve_month_period(self.current_end + datetime.timedelta(days=1))
+
+    @property
+    def submit_month(self) -> str:
+        return expiry_month_label(self.current_end)
+
+    def may_submit_on(self, day: datetime.date) -> bool:
+        return (day.year, day.month) == (self.current_end.year, self.current_end.month)

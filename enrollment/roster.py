@@ -30,7 +30,8 @@ TEMPLATE_HINT = "请使用本申请的【参保职工名单模板下载】模板
 
 
 # The whole file is refused (wrong template, not a spreadsheet, empty, hostile …) with one clear message:
-# one class (a core.errors.BadFile, code "bad_file"), whether the pre-check, reader or row check says so.
+# one class, a DomainError (core.errors.BadFile, code "bad_file"), whether the pre-check, the reader or
+# the row check says so — callers catch DomainError and nothing else.
 RosterFileError = SpreadsheetError
 
 
@@ -266,6 +267,18 @@ def _check_row(row_number, cells, plans, period_start, seen, result) -> RosterRo
         birth_date=birth,
         shares=shares,
     )
+
+
+def roster_rows(entries: Iterable[tuple], *, plans: list[PlanColumn]) -> list[list]:
+    """Rows in the template's shape (header first) from (name, id number, mobile, {code: 份}) tuples — a
+    roster copied from an earlier period, checked by `check_roster` like a file. A member keeps the plans
+    of this application they had before, at this application's 份."""
+    rows: list[list] = [expected_header(plans)]
+    for number, (name, id_number, mobile, shares) in enumerate(entries, start=1):
+        rows.append(
+            [number, name, id_number, mobile or "", *(p.shares if p.code in shares else None for p in plans)]
+        )
+    return rows
 
 
 def chunks(items: list, size: int) -> Iterable[list]:

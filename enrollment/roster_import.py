@@ -1,6 +1,7 @@
 """One roster import job (名单导入), wherever it runs: in the request for a small file, in the worker for
 a large one. The file was pre-checked when it was uploaded (enrollment.services.roster_upload); here it
 is read ONCE, by the isolated reader, checked row by row, and the roster is replaced in one transaction.
+A copied roster (沿用上一保期名单) gives its rows directly, checked by the same rules.
 
 The job's state lives in its RosterImport row. Progress and heartbeat are committed as the rows are
 checked; the write itself is atomic, so a process that dies at any point leaves the previous roster
@@ -21,14 +22,24 @@ from django.utils import timezone
 from core.audit import audit_log
 from core.errors import DomainError, InvalidTransition
 from core.models import AuditLog
-from core.spreadsheets import SpreadsheetError, read_isolated, sheet_kind
+from core.spreadsheets import read_isolated, sheet_kind
 from enrollment.amounts import recompute_amounts
+from enrollment.import_states import LIVE, roster_import_move
 from enrollment.models import Application, RosterEntry, RosterImport
-from enrollment.roster import PlanColumn, RosterCheck, check_roster, chunks, roster_limits
+from enrollment.roster import (
+    PlanColumn,
+    RosterCheck,
+    RosterFileError,
+    check_roster,
+    chunks,
+    roster_limits,
+    roster_rows,
+)
 from enrollment.selectors import covered_conflicts, open_roster_conflicts
 
 logger = logging.getLogger("enrollment")
 BATCH = 2000
+Status = RosterImport.Status
 SYSTEM_ERROR = "导入失败：系统处理名单时出错，名单没有任何改动，请稍后点击【重新导入】"
 
 
@@ -47,9 +58,9 @@ def plan_columns(application: Application) -> list[PlanColumn]:
 
 def roster_import_run(*, import_id: int) -> RosterImport:
     """Do one import: read (isolated), check every row, then replace the roster in ONE transaction."""
-    claimed = RosterImport.objects.filter(
-        pk=import_id, status__in=[RosterImport.Status.PENDING, RosterImport.Status.RUNNING]
-    ).update(status=RosterImport.Status.RUNNING, heartbeat_at=timezone.now(), processed_rows=0)
+    claimed = roster_import_move(
+        import_id, source=LIVE, target=Status.RUNNING, heartbeat_at=timezone.now(), processed_rows=0
+    )
     job = RosterImport.objects.select_related("application__unit", "application__case").get(pk=import_id)
     if not claimed:
         return job
@@ -62,7 +73,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         RosterImport.objects.filter(pk=job.pk).update(**changes)
 
     try:
-        rows = _read(job, heartbeat=beat)
+        rows = _rows(job, heartbeat=beat)
         result = check_roster(
             rows,
             plans=plan_columns(application),
@@ -74,29 +85,41 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         if not job.total_rows:  # an .xls: only the reader could count
             RosterImport.objects.filter(pk=job.pk).update(total_rows=result.total)
         _check_against_database(application, result, heartbeat=beat)
-    except SpreadsheetError as error:  # the file itself: retrying cannot help, a new file can
-        return _finish(job, RosterImport.Status.FAILED, message=error.message)
+    except RosterFileError as error:  # the file itself: retrying cannot help, a new file can
+        return _finish(job, Status.FAILED, message=error.message)
     except Exception:
         logger.exception("roster import %s failed", job.pk)
-        return _finish(job, RosterImport.Status.FAILED, message=SYSTEM_ERROR, retryable=True)
+        return _finish(job, Status.FAILED, message=SYSTEM_ERROR, retryable=True)
+    return _conclude(job, application, result)
 
+
+def _conclude(job: RosterImport, application: Application, result: RosterCheck) -> RosterImport:
+    """The checked rows decide: rejected (errors, and not 只导入正确的行), nothing valid, or written."""
     errors = sorted(result.errors)
     if errors and not job.only_valid_rows:
         return _finish(
             job,
-            RosterImport.Status.REJECTED,
+            Status.REJECTED,
             errors=errors,
             over60=result.over60,
             message=f"名单中有{len(errors)}处错误，未导入任何职工。请修改后重新上传，或选择“只导入正确的行”",
         )
     if not result.rows:
-        return _finish(job, RosterImport.Status.REJECTED, errors=errors, message="没有可导入的正确行")
+        return _finish(job, Status.REJECTED, errors=errors, message="没有可导入的正确行")
     try:
         _write(job, application, result, errors)
     except DomainError as error:
-        return _finish(job, RosterImport.Status.FAILED, message=error.message)
+        return _finish(job, Status.FAILED, message=error.message)
     job.refresh_from_db()
     return job
+
+
+def _rows(job: RosterImport, *, heartbeat) -> list[list]:
+    """The rows to check, header first: from the uploaded file, or from the roster it copies."""
+    if job.source_id is None:
+        return _read(job, heartbeat=heartbeat)
+    entries = job.source.roster.order_by("row_number").values_list("name", "id_number", "mobile", "shares")
+    return roster_rows(entries, plans=plan_columns(job.application))
 
 
 def _read(job: RosterImport, *, heartbeat) -> list[list]:
@@ -109,11 +132,13 @@ def _read(job: RosterImport, *, heartbeat) -> list[list]:
         local.seek(0)
         kind = sheet_kind(local.read(8), job.file.name)
         if kind is None:
-            raise SpreadsheetError("文件不是Excel表格：请上传 .xlsx（或 .xls、.csv）格式的参保职工名单")
+            raise RosterFileError("文件不是Excel表格：请上传 .xlsx（或 .xls、.csv）格式的参保职工名单")
         return read_isolated(local.name, kind=kind, limits=roster_limits(), heartbeat=heartbeat)
 
 
 def _write(job: RosterImport, application: Application, result: RosterCheck, errors: list) -> None:
+    """Replace the roster and end the import 导入成功, together; an import that is no longer running (an
+    expiry marked it 导入失败 meanwhile) writes nothing."""
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",)).select_related("case").get(pk=application.pk)
@@ -121,8 +146,10 @@ def _write(job: RosterImport, application: Application, result: RosterCheck, err
         if not locked.case.is_editable:
             raise InvalidTransition(f"申请当前状态为“{locked.case.status_label}”，不能再导入名单")
         _replace_roster(locked, result)
-        RosterImport.objects.filter(pk=job.pk).update(
-            status=RosterImport.Status.SUCCEEDED,
+        moved = roster_import_move(
+            job.pk,
+            source=Status.RUNNING,
+            target=Status.SUCCEEDED,
             processed_rows=result.total,
             imported_rows=len(result.rows),
             error_count=len(errors),
@@ -133,6 +160,8 @@ def _write(job: RosterImport, application: Application, result: RosterCheck, err
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
+        if not moved:
+            raise InvalidTransition("导入已中断，名单没有任何改动")
         audit_log(
             actor=job.created_by,
             verb="roster_import",
@@ -142,18 +171,12 @@ def _write(job: RosterImport, application: Application, result: RosterCheck, err
 
 
 def _finish(job, status, *, errors=(), over60=0, message="", retryable=False) -> RosterImport:
-    """End an import that imported nothing (rejected or failed) — recorded in the audit trail too."""
-    audit_log(
-        actor=job.created_by,
-        verb="roster_import",
-        obj=job.application,
-        outcome=(
-            AuditLog.Outcome.REFUSED if status == RosterImport.Status.REJECTED else AuditLog.Outcome.FAILED
-        ),
-        changes={"file": job.original_name, "errors": len(errors), "reason": message},
-    )
-    RosterImport.objects.filter(pk=job.pk).update(
-        status=status,
+    """End an import that imported nothing (rejected or failed) — recorded in the audit trail too. One
+    that is no longer running (expired meanwhile) keeps the state and the record it already has."""
+    moved = roster_import_move(
+        job.pk,
+        source=Status.RUNNING,
+        target=status,
         errors=[list(e) for e in errors],
         error_count=len(errors),
         over60_count=over60,
@@ -162,6 +185,14 @@ def _finish(job, status, *, errors=(), over60=0, message="", retryable=False) ->
         finished_at=timezone.now(),
         processed_rows=F("total_rows"),
     )
+    if moved:
+        audit_log(
+            actor=job.created_by,
+            verb="roster_import",
+            obj=job.application,
+            outcome=AuditLog.Outcome.REFUSED if status == Status.REJECTED else AuditLog.Outcome.FAILED,
+            changes={"file": job.original_name, "errors": len(errors), "reason": message},
+        )
     job.refresh_from_db()
     return job
 

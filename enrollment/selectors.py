@@ -5,10 +5,15 @@ import re
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from enrollment.models import Application, Coverage, Member, RosterEntry
+from core.audit import audit_member_lookup, audit_read
+from core.validators import normalize_code
+from enrollment.models import Application, Coverage, Member, RosterEntry, RosterImport
+from enrollment.periods import MainRenewal, age_on
+from review.engine import steps_ahead
 from review.models import Status
-from review.selectors import scope_business
+from review.selectors import materials_context, scope_business
 from units.selectors import units_visible_to
 
 PERIOD_KINDS = (Application.Kind.MAIN, Application.Kind.RENEWAL)
@@ -23,9 +28,47 @@ def latest_period(unit) -> Application | None:
     )
 
 
-def current_period(unit, today: datetime.date) -> Application | None:
+def _renewal_of(latest: Application | None, today: datetime.date) -> MainRenewal | None:
+    if latest is None or latest.period_end < today:
+        return None
+    return MainRenewal(current_start=latest.period_start, current_end=latest.period_end)
+
+
+def main_renewal(unit, today: datetime.date) -> MainRenewal | None:
+    """The renewal rule that binds the unit's next 主保期参保, or None when no paid period runs today."""
+    return _renewal_of(latest_period(unit), today)
+
+
+def period_hints(units, *, today: datetime.date) -> dict[int, str]:
+    """Per unit (of the form): its current paid period and, while it runs, the main period it continues
+    into and the month in which that one can be 上报'd."""
+    hints = {}
+    for unit in units:
+        latest = latest_period(unit)
+        if latest is None:
+            continue
+        hint = f"当前保期：{latest.period_start:%Y-%m-%d} 至 {latest.period_end:%Y-%m-%d}"
+        renewal = _renewal_of(latest, today)
+        if renewal is not None:
+            start, end = renewal.period
+            hint += (
+                f"；主保期参保将自动接续为 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}，须在{renewal.submit_month}上报"
+            )
+        hints[unit.pk] = hint
+    return hints
+
+
+def latest_plan_shares(unit) -> dict[str, int]:
+    """{plan code: 份} of the unit's latest paid period: a renewal usually keeps them."""
     latest = latest_period(unit)
-    return latest if latest is not None and latest.period_end >= today else None
+    if latest is None:
+        return {}
+    return dict(latest.plan_lines.values_list("plan__code", "shares"))
+
+
+def units_for_enrollment(actor) -> list:
+    """The actor's approved units, by name: those an application can be made for."""
+    return list(units_visible_to(actor).filter(approved_at__isnull=False).order_by("name"))
 
 
 def running_period(unit, today: datetime.date) -> Application | None:
@@ -61,6 +104,88 @@ def application_get_for(actor, pk) -> Application:
         ),
         pk=pk,
     )
+
+
+def application_summary(application: Application) -> dict:
+    """What reviewers and the agent's 查看 show of an application: plan lines (counts, amounts), roster."""
+    return {
+        "application": application,
+        "plan_lines": list(application.plan_lines.select_related("plan")),
+        "roster_url": reverse("enrollment:roster", args=[application.pk]),
+    }
+
+
+def application_page(actor, application: Application) -> dict:
+    """The agent's 查看 of an application: its summary, materials, timeline and steps ahead, the
+    previous period (沿用上一保期名单) with who joined and left, and the payment notice."""
+    case = application.case
+    previous = previous_period_application(application)
+    return {
+        **application_summary(application),
+        **materials_context(actor, case),
+        "editable": case.is_editable,
+        "transitions": case.transitions.all(),
+        "steps_ahead": steps_ahead(case),
+        "previous": previous,
+        "roster_diff": roster_diff(application, previous) if previous else None,
+        "notice": getattr(application, "payment_notice", None),
+    }
+
+
+def previous_period_application(application: Application) -> Application | None:
+    """The paid main/renewal period before this one (沿用上一保期名单, the comparison of rosters);
+    a 追加 has none."""
+    if application.kind == Application.Kind.SUPPLEMENT:
+        return None
+    return (
+        Application.objects.filter(
+            unit=application.unit, kind__in=PERIOD_KINDS, case__status=Status.EFFECTIVE
+        )
+        .exclude(pk=application.pk)
+        .filter(period_end__lt=application.period_start)
+        .order_by("-period_end")
+        .first()
+    )
+
+
+def roster_diff(application: Application, previous: Application, *, names: int = 30) -> dict:
+    """Who joined and who left compared with the previous period's roster (counts, and the first names)."""
+    now = dict(application.roster.values_list("id_number", "name"))
+    before = dict(previous.roster.values_list("id_number", "name"))
+    joined = sorted(set(now) - set(before))
+    left = sorted(set(before) - set(now))
+    return {
+        "joined": len(joined),
+        "left": len(left),
+        "stayed": len(set(now) & set(before)),
+        "joined_names": [now[i] for i in joined[:names]],
+        "left_names": [before[i] for i in left[:names]],
+    }
+
+
+def roster_import_get_for(actor, *, application_pk, pk) -> RosterImport:
+    """One import of an application the actor may see (404 otherwise), with its application."""
+    return get_object_or_404(
+        RosterImport.objects.select_related("application__unit", "application__case"),
+        application__in=applications_visible_to(actor),
+        application_id=application_pk,
+        pk=pk,
+    )
+
+
+def roster_plan_rows(application: Application, entries) -> list[dict]:
+    """The roster table's rows: each entry with its age at the period start and its plans (name, 份)."""
+    lines = list(application.plan_lines.select_related("plan"))
+    return [
+        {
+            "entry": e,
+            "age": age_on(e.birth_date, application.period_start),
+            "plans": [
+                (line.plan.name, e.shares[line.plan.code]) for line in lines if line.plan.code in e.shares
+            ],
+        }
+        for e in entries
+    ]
 
 
 ID_FRAGMENT = re.compile(r"^[0-9Xx]+$")
@@ -122,7 +247,7 @@ def members_visible_to(actor) -> QuerySet[Member]:
     """会员 an actor may look up: agents and district reviewers those covered in their units (ever);
     city reviewers, finance and administrators everyone."""
     members = Member.objects.all()
-    if actor.is_agent or actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_agent or actor.is_district_reviewer:
         units = units_visible_to(actor)
         return members.filter(pk__in=Coverage.objects.filter(unit__in=units).values("member_id"))
     if actor.sees_everything:
@@ -145,7 +270,7 @@ def members_by_name(actor, name: str, *, limit: int = 50) -> list[Member]:
 def member_units(actor, members: list[Member]) -> dict[Member, list[str]]:
     """For the name results: each member with the names of the units (in scope) that covered them."""
     coverages = Coverage.objects.filter(member__in=members).select_related("unit")
-    if actor.is_agent or actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_agent or actor.is_district_reviewer:
         coverages = coverages.filter(unit__in=units_visible_to(actor))
     names: dict[int, list[str]] = {m.pk: [] for m in members}
     for member_id, unit_name in coverages.order_by("-end").values_list("member_id", "unit__name"):
@@ -163,14 +288,48 @@ def member_lookup_by_pk(actor, pk: int):
 def member_lookup(actor, id_number: str):
     """(member, coverages) for an ID number — agents see coverage in their own units only; the auditor
     reads the audit trail, not members."""
-    if actor.role == actor.Role.AUDITOR:
+    if actor.is_auditor:
         return None, []
     member = Member.objects.filter(id_number=id_number).first()
     if member is None:
         return None, []
     coverages = Coverage.objects.filter(member=member).select_related("unit", "plan", "application")
-    if actor.is_agent or actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_agent or actor.is_district_reviewer:
         coverages = coverages.filter(unit__in=units_visible_to(actor))
         if not coverages.exists():
             return None, []
     return member, list(coverages.order_by("-start", "plan__position"))
+
+
+ID_LIKE = re.compile(r"^[0-9Xx]+$")
+
+
+def member_search(actor, *, query: str, picked: str = "") -> dict:
+    """会员查询 in the actor's scope: PICKED (a member chosen from the name results), a full ID number, or
+    a name. Every lookup is recorded in the audit trail here, so that no caller can forget it."""
+    if picked.isdigit():
+        member, coverages = member_lookup_by_pk(actor, int(picked))
+        if member is not None:
+            audit_member_lookup(actor=actor, member=member, id_number=member.id_number)
+        return {"member": member, "coverages": coverages, "searched": "pick"}
+    if query and ID_LIKE.match(query.replace(" ", "")):
+        code = normalize_code(query)
+        if len(code) not in (15, 18):
+            return {"searched": "partial_id"}  # say plainly what is needed
+        member, coverages = member_lookup(actor, code)
+        audit_member_lookup(actor=actor, member=member, id_number=code)
+        return {"member": member, "coverages": coverages, "searched": "id"}
+    if not query:
+        return {}
+    matches = [
+        {"member": m, "units": units}
+        for m, units in member_units(actor, members_by_name(actor, query)).items()
+    ]
+    audit_read(
+        actor=actor,
+        verb="member_lookup",
+        object_type="enrollment.member",
+        object_repr=query[:50],
+        details={"name": query[:50], "found": len(matches), "what": "会员查询（姓名）"},
+    )
+    return {"searched": "name", "matches": matches}

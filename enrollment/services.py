@@ -15,11 +15,12 @@ from core.models import AuditLog
 from core.spreadsheets import inspect_spreadsheet
 from core.text import bounded_text, clean_filename
 from enrollment.amounts import recompute_amounts
+from enrollment.import_states import LIVE, roster_import_move
 from enrollment.models import Application, ApplicationPlan, Coverage, Member, RosterImport
 from enrollment.periods import fee_per_member, twelve_month_period, whole_months
 from enrollment.roster import chunks, roster_limits
 from enrollment.roster_import import plan_columns, roster_import_run
-from enrollment.selectors import latest_period, running_period
+from enrollment.selectors import latest_period, main_renewal, previous_period_application, running_period
 from enrollment.tasks import import_roster
 from review.models import BusinessKind, Case, Status
 from review.services import case_create
@@ -27,6 +28,7 @@ from units.models import Unit
 
 logger = logging.getLogger("enrollment")
 Kind = Application.Kind
+ImportStatus = RosterImport.Status
 BATCH = 2000
 __all__ = ["plan_columns", "roster_import_run"]  # the job itself lives in enrollment.roster_import
 
@@ -36,7 +38,7 @@ __all__ = ["plan_columns", "roster_import_run"]  # the job itself lives in enrol
 
 def _check_plans(plans: dict) -> None:
     if not plans:
-        raise DomainError("请至少选择一个保障计划并填写份数")
+        raise DomainError("请至少选择一个保障计划并选择份数")
     for plan, shares in plans.items():
         if not 1 <= shares <= plan.max_shares:
             raise DomainError(f"{plan.name}每人最多{plan.max_shares}份，请填写1到{plan.max_shares}之间的份数")
@@ -54,14 +56,14 @@ def _check_period_dates(period_start, period_end, today: datetime.date) -> None:
 def resolve_period(*, unit: Unit, kind: str, period_start, period_end, today: datetime.date):
     """(start, end, months) for the kind, or DomainError naming the rule."""
     _check_period_dates(period_start, period_end, today)
-    latest = latest_period(unit)
     if kind == Kind.MAIN:
-        if latest is not None and latest.period_end >= today:
-            period_start = latest.period_end + datetime.timedelta(days=1)  # renew without a gap
+        renewal = main_renewal(unit, today)
+        if renewal is not None:
+            return *renewal.period, 12  # renew without a gap
         if period_start is None:
             raise DomainError("请填写保期开始日期")
-        start, end = twelve_month_period(period_start)
-        return start, end, 12
+        return *twelve_month_period(period_start), 12
+    latest = latest_period(unit)
     if kind == Kind.RENEWAL:
         if period_start is None or period_end is None:
             raise DomainError("提前续保请手动填写保期开始和结束日期")
@@ -231,14 +233,50 @@ def roster_import_runs_now(*, rows: int | None, size: int) -> bool:
     return rows <= settings.ROSTER_SYNC_ROWS
 
 
+def _run_now_or_queue(job: RosterImport, *, rows: int | None, size: int) -> bool:
+    """Inside the transaction that created (or re-queued) JOB: True when the caller runs it right after
+    the commit, else the worker gets it once the commit is done."""
+    now = roster_import_runs_now(rows=rows, size=size)
+    if not now:
+        transaction.on_commit(lambda: import_roster.enqueue(job.pk))
+    return now
+
+
+def _roster_import_begin(
+    *, actor, application: Application, rows: int | None, size: int, **job
+) -> tuple[RosterImport, bool]:
+    """The import row of an upload or a copied roster, with the application locked (editable, no live
+    import) and the audit row written; and whether it runs now (small) or in the worker (large)."""
+    with transaction.atomic():
+        application = _check_importable(actor, application, lock=True)
+        job = RosterImport.objects.create(
+            application=application, created_by=actor, total_rows=rows or 0, **job
+        )
+        changes = {"rows": job.total_rows, "only_valid_rows": job.only_valid_rows}
+        if job.source_id:
+            changes["source"] = f"沿用上一保期名单（申请{job.source_id}）"
+        audit_log(
+            actor=actor, verb="roster_upload", obj=application, changes={"file": job.original_name, **changes}
+        )
+        return job, _run_now_or_queue(job, rows=rows, size=size)
+
+
+def _run_if_now(job: RosterImport, now: bool) -> RosterImport:
+    """After the commit: a small import runs here and returns finished; a large one returns queued."""
+    if now:
+        return roster_import_run(import_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
 @records_refusals("roster_upload", obj="application")
 def roster_upload(*, actor, application: Application, upload, only_valid_rows: bool = False) -> RosterImport:
     """【导入参保职工名单】 → 【上传】 (and POST /api/v1/applications/<id>/roster).
 
     Cheap pre-checks on the raw file (core.spreadsheets: zip parts, dimension, row count, cell sizes) refuse
     a hostile or oversized file with one message before anything parses it and before anything is stored.
-    A file that passes is stored with an import row; the import then runs once — in this request when it
-    is small, in the worker otherwise (`roster_import_runs_now`). Returns the import row as it stands.
+    A file that passes is stored with an import row; the import then reads it once — in this request when
+    it is small, in the worker otherwise (`roster_import_runs_now`). Returns the import row as it stands.
     """
     if upload is None:
         raise BadFile("请选择要上传的名单文件")
@@ -251,31 +289,38 @@ def roster_upload(*, actor, application: Application, upload, only_valid_rows: b
     storage = RosterImport.file.field.storage  # encrypted before it reaches the backend (core.storage)
     stored = storage.save(RosterImport.file.field.generate_filename(None, name), upload)
     try:
-        with transaction.atomic():
-            application = _check_importable(actor, application, lock=True)
-            job = RosterImport.objects.create(
-                application=application,
-                file=stored,
-                original_name=name,
-                only_valid_rows=only_valid_rows,
-                created_by=actor,
-                total_rows=facts.rows or 0,
-            )
-            audit_log(
-                actor=actor,
-                verb="roster_upload",
-                obj=application,
-                changes={"file": name, "rows": job.total_rows, "only_valid_rows": only_valid_rows},
-            )
-            now = roster_import_runs_now(rows=facts.rows, size=upload.size)
-            if not now:
-                transaction.on_commit(lambda: import_roster.enqueue(job.pk))
+        job, now = _roster_import_begin(
+            actor=actor,
+            application=application,
+            rows=facts.rows,
+            size=upload.size,
+            file=stored,
+            original_name=name,
+            only_valid_rows=only_valid_rows,
+        )
     except BaseException:
         storage.delete(stored)
         raise
-    if now:
-        return roster_import_run(import_id=job.pk)
-    return job
+    return _run_if_now(job, now)
+
+
+@records_refusals("roster_from_previous", obj="application")
+def roster_from_previous(*, actor, application: Application) -> RosterImport:
+    """沿用上一保期名单: a renewal starts from the previous period's roster. Its rows are checked like an
+    uploaded file's (the same row rules and database checks), and only the valid rows are kept."""
+    previous = previous_period_application(application)
+    if previous is None:
+        raise DomainError("没有可沿用的上一保期名单")
+    job, now = _roster_import_begin(
+        actor=actor,
+        application=application,
+        rows=previous.roster_count,
+        size=0,
+        source=previous,
+        original_name=PREVIOUS_ROSTER,
+        only_valid_rows=True,
+    )
+    return _run_if_now(job, now)
 
 
 def _check_importable(actor, application: Application, *, lock: bool = False) -> Application:
@@ -294,7 +339,7 @@ def _check_importable(actor, application: Application, *, lock: bool = False) ->
     return application
 
 
-LIVE = (RosterImport.Status.PENDING, RosterImport.Status.RUNNING)
+PREVIOUS_ROSTER = "上一保期名单"
 INTERRUPTED = "导入中断：后台处理在完成前停止了（例如服务重启），名单没有任何改动。请点击【重新导入】"
 NOT_STARTED = "后台导入长时间未能开始，名单没有任何改动。请点击【重新导入】"
 
@@ -303,21 +348,31 @@ def roster_imports_expire(*, application: Application) -> int:
     """Mark this application's dead imports 导入失败 (retryable): running ones whose heartbeat is older
     than ROSTER_STALE_SECONDS, queued ones never started within ROSTER_PENDING_STALE_SECONDS."""
     now = timezone.now()
-    running = RosterImport.objects.filter(
-        application=application,
-        status=RosterImport.Status.RUNNING,
-        heartbeat_at__lt=now - datetime.timedelta(seconds=settings.ROSTER_STALE_SECONDS),
-    )
-    pending = RosterImport.objects.filter(
-        application=application,
-        status=RosterImport.Status.PENDING,
-        created_at__lt=now - datetime.timedelta(seconds=settings.ROSTER_PENDING_STALE_SECONDS),
+    jobs = RosterImport.objects.filter(application=application)
+    dead = (
+        (
+            ImportStatus.RUNNING,
+            jobs.filter(heartbeat_at__lt=now - datetime.timedelta(seconds=settings.ROSTER_STALE_SECONDS)),
+            INTERRUPTED,
+        ),
+        (
+            ImportStatus.PENDING,
+            jobs.filter(
+                created_at__lt=now - datetime.timedelta(seconds=settings.ROSTER_PENDING_STALE_SECONDS)
+            ),
+            NOT_STARTED,
+        ),
     )
     expired = 0
-    for jobs, message in ((running, INTERRUPTED), (pending, NOT_STARTED)):
-        if jobs.exists():  # a read first: the progress bar polls this every second
-            count = jobs.update(
-                status=RosterImport.Status.FAILED, message=message, retryable=True, finished_at=now
+    for status, stale, message in dead:
+        if stale.filter(status=status).exists():  # a read first: the progress bar polls this every second
+            count = roster_import_move(
+                stale,
+                source=status,
+                target=ImportStatus.FAILED,
+                message=message,
+                retryable=True,
+                finished_at=now,
             )
             expired += count
             audit_log(
@@ -330,6 +385,14 @@ def roster_imports_expire(*, application: Application) -> int:
     return expired
 
 
+def roster_import_current(*, application: Application, pk: int | None = None) -> RosterImport | None:
+    """The application's latest import (or its import PK) as it stands now: dead imports are marked
+    导入失败 first. The progress bar, the roster tab and the API poll this."""
+    roster_imports_expire(application=application)
+    imports = application.imports.all()
+    return imports.filter(pk=pk).first() if pk is not None else imports.first()
+
+
 @records_refusals("roster_import_retry", obj="job")
 def roster_import_retry(*, actor, job: RosterImport) -> RosterImport:
     """【重新导入】 an interrupted import (or one that failed for a reason of ours) from the stored file."""
@@ -339,25 +402,23 @@ def roster_import_retry(*, actor, job: RosterImport) -> RosterImport:
         job = RosterImport.objects.select_for_update().get(pk=job.pk, application=application)
         if job.status in LIVE:
             raise DomainError("导入还在进行中，请稍候")
-        if job.status != RosterImport.Status.FAILED:
+        if job.status != ImportStatus.FAILED:
             raise DomainError("该导入已经结束，无需重新导入；如需更换名单请上传新文件")
         if not job.retryable:
             raise DomainError("该文件本身无法导入，重新导入也不会成功：请修改后点击【上传新文件】")
-        RosterImport.objects.filter(pk=job.pk).update(
-            status=RosterImport.Status.PENDING,
+        roster_import_move(
+            job.pk,
+            source=ImportStatus.FAILED,
+            target=ImportStatus.PENDING,
             processed_rows=0,
             message="",
             heartbeat_at=None,
             finished_at=None,
             created_at=timezone.now(),
         )
-        now = roster_import_runs_now(rows=job.total_rows or None, size=job.file.size)
-        if not now:
-            transaction.on_commit(lambda: import_roster.enqueue(job.pk))
-    if now:
-        return roster_import_run(import_id=job.pk)
-    job.refresh_from_db()
-    return job
+        size = job.file.size if job.file else 0
+        now = _run_now_or_queue(job, rows=job.total_rows or None, size=size)
+    return _run_if_now(job, now)
 
 
 # --- 保期生效: coverages from the roster, in finance's confirmation transaction -------------------------

@@ -43,10 +43,10 @@ def work_waiting(user) -> list[WaitingWork]:
         from claims.selectors import payouts_awaiting
 
         today: date = timezone.localdate()
-        notices = notices_awaiting_payment().aggregate(
+        notices = notices_awaiting_payment(user).aggregate(
             n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)), oldest=Min("issued_at")
         )
-        payouts = payouts_awaiting().aggregate(n=Count("id"), oldest=Min("case__decided_at"))
+        payouts = payouts_awaiting(user).aggregate(n=Count("id"), oldest=Min("case__decided_at"))
         return [
             WaitingWork(
                 key="billing:workbench",
