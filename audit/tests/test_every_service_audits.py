@@ -310,6 +310,28 @@ def s_roster_imports_expire(f, mp):
     return lambda: roster_imports_expire(application=application)
 
 
+def s_roster_import_current(f, mp):
+    import datetime
+
+    from django.utils import timezone
+
+    from enrollment.models import RosterImport
+    from enrollment.services import roster_import_current
+
+    application, job = _stored_import(f, RosterImport.Status.RUNNING)
+    RosterImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    return lambda: roster_import_current(application=application)
+
+
+def s_roster_from_previous(f, mp):
+    from enrollment.services import roster_from_previous
+
+    unit = f.approved_unit()
+    f.effective_application(f.application(unit, rows=f.people(2)))
+    renewal = f.application(unit)  # the main period that follows the paid one
+    return lambda: roster_from_previous(actor=unit.agent, application=renewal)
+
+
 def s_case_transition(f, mp):
     from review.engine import case_transition
     from review.models import Action

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
 from billing.services import payment_confirm
-from core.errors import DomainError, InvalidTransition, NotAllowed
+from core.errors import DomainError, ErrorCode, InvalidTransition, NotAllowed
 from enrollment.models import Application, ApplicationPlan, Coverage, Member
 from enrollment.tests.support import D
 from plans.models import PlanRate
@@ -144,3 +144,26 @@ def test_a_receipt_needs_a_past_date_and_a_bank_reference(factory, approved):
     with pytest.raises(DomainError, match="请填写银行流水号"):
         confirm(finance, approved.payment_notice, "168.00", bank_reference="  ")
     assert not PaymentReceipt.objects.exists()
+
+
+def test_a_confirmation_that_loses_the_race_gets_the_code_of_a_second_confirmation(
+    factory, approved, monkeypatch
+):
+    """Two clerks confirm one notice at once: the one whose check ran before the other's receipt was
+    committed hits the database constraint, and gets the same refusal (code, message) as a clerk who
+    comes second."""
+    import billing.services
+
+    finance = factory.finance()
+    confirm(finance, approved.payment_notice, "168.00")
+    with pytest.raises(InvalidTransition) as second:
+        confirm(finance, approved.payment_notice, "168.00", bank_reference="SECOND")
+
+    monkeypatch.setattr(billing.services, "_already_confirmed", lambda notice: False)  # saw nothing yet
+    with pytest.raises(InvalidTransition) as loser:
+        confirm(finance, approved.payment_notice, "168.00", bank_reference="LOSER")
+
+    assert second.value.code == ErrorCode.DUPLICATE
+    assert (loser.value.code, loser.value.message) == (second.value.code, second.value.message)
+    assert PaymentReceipt.objects.get().bank_reference == "ICBC20261129001"
+    assert Coverage.objects.count() == 6

@@ -1,5 +1,6 @@
 """The union's receiving account comes from settings only: without it no notice is issued or printed, and
-reviewer and agent are told why in Chinese. A confirmed notice's page shows the receipt, not a form."""
+reviewer and agent are told why in Chinese. A confirmed notice's page shows the receipt, not a form (a
+paid claim's payout page likewise: claims/tests/test_payouts.py)."""
 
 import os
 import subprocess
@@ -12,7 +13,6 @@ from django.utils import timezone
 
 from billing.models import PaymentNotice, PaymentReceipt
 from billing.selectors import UNION_ACCOUNT_MISSING
-from claims.services import claim_payout_record
 from review.engine import case_transition
 from review.models import Action, Status
 
@@ -84,26 +84,3 @@ def test_a_confirmed_notices_page_shows_the_receipt_instead_of_an_empty_form(cli
     response = client.post(url, {"amount": "90.00", "paid_on": timezone.localdate(), "bank_reference": "X"})
     assert "已确认收款，无需重复确认" in response.content.decode()
     assert PaymentReceipt.objects.get().bank_reference == "ICBC0001"
-
-
-def test_a_paid_claims_payout_page_shows_the_payout_instead_of_an_empty_form(client, factory):
-    unit = factory.approved_unit()
-    member = factory.covered_member(unit)
-    claim = factory.claim(unit, member)
-    factory.claim_materials(claim)
-    case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
-    case = case_transition(case=case, action=Action.APPROVE, actor=factory.district_reviewer())
-    claim.refresh_from_db()
-    case_transition(
-        case=case,
-        action=Action.APPROVE,
-        actor=factory.city_reviewer(),
-        data={"approved_amount": str(claim.suggested_amount)},
-    )
-    finance = factory.finance()
-    claim.refresh_from_db()
-    claim_payout_record(actor=finance, claim=claim, paid_on=timezone.localdate(), bank_reference="PAY001")
-
-    client.force_login(finance)
-    page = client.get(reverse("billing:payout_record", args=[claim.pk])).content.decode()
-    assert 'id="payout-form"' not in page and "已给付，已结案" in page and "PAY001" in page

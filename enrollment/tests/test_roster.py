@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from core.demo import tiny_pdf
+from core.errors import DomainError, ErrorCode
 from core.validators import id_check_digit
 from enrollment.roster import PlanColumn, RosterFileError, check_roster, read_rows
 from tests.factories import Factory
@@ -222,6 +223,21 @@ def refusal(content, **kw) -> str:
     with pytest.raises(RosterFileError) as caught:
         check(content, **kw)
     return caught.value.message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"%PDF-1.4 not a roster", None],  # None: a well-formed file with the wrong header
+)
+def test_a_refused_file_is_a_domain_error_with_the_bad_file_code_whoever_refuses_it(content):
+    """Pre-check, reader or header check: one class, a DomainError, so callers catch that and nothing else."""
+    if content is None:
+        content = xlsx([[1, "甲", MAN, "", 1]], header=["序号", "姓名"])
+    with pytest.raises(DomainError) as caught:
+        check(content)
+    assert isinstance(caught.value, RosterFileError)
+    assert caught.value.code == ErrorCode.BAD_FILE
+    assert caught.value.message
 
 
 def test_a_header_that_differs_from_the_template_names_every_difference_and_the_expected_header():

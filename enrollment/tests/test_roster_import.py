@@ -8,9 +8,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.errors import BadFile, DomainError, InvalidTransition, NotAllowed
+from core.models import AuditLog
 from enrollment.models import Application, RosterEntry, RosterImport
 from enrollment.roster import RosterFileError
 from enrollment.services import (
+    roster_from_previous,
     roster_import_retry,
     roster_import_run,
     roster_upload,
@@ -18,6 +20,7 @@ from enrollment.services import (
 from enrollment.tests.support import D, paid_period, submit
 
 Kind = Application.Kind
+Status = RosterImport.Status
 
 
 # --- roster import ------------------------------------------------------------------------------------
@@ -250,3 +253,62 @@ def test_an_interrupted_small_import_is_retried_from_the_stored_file(factory, se
     assert application.roster.count() == 2
     with pytest.raises(DomainError, match="该导入已经结束"):
         roster_import_retry(actor=application.unit.agent, job=job)
+
+
+# --- 沿用上一保期名单: the previous roster, checked like a file --------------------------------------------
+
+
+@pytest.fixture
+def renewal_after_a_paid_period(factory, clock):
+    """A unit whose 2026-04 period (3 members) is paid, and the main application that follows it."""
+    unit = factory.approved_unit()
+    rows = factory.people(3)
+    previous = paid_period(factory, clock, unit, rows)
+    clock(D(2027, 3, 5))
+    return previous, factory.application(unit), rows
+
+
+def test_a_renewal_copies_the_previous_roster_without_any_file(factory, renewal_after_a_paid_period):
+    previous, renewal, rows = renewal_after_a_paid_period
+
+    job = roster_from_previous(actor=renewal.unit.agent, application=renewal)
+
+    assert (job.status, job.imported_rows, job.source, job.file.name) == (Status.SUCCEEDED, 3, previous, "")
+    assert sorted(renewal.roster.values_list("id_number", flat=True)) == sorted(r[2] for r in rows)
+    (upload,) = AuditLog.objects.filter(verb="roster_upload", object_id=str(renewal.pk))
+    assert upload.changes["source"] == f"沿用上一保期名单（申请{previous.pk}）"
+
+
+def test_a_copied_roster_goes_through_the_row_rules_of_an_upload(factory, renewal_after_a_paid_period):
+    """Someone now on another unit's application in review for the same period is skipped with the same
+    row error a file would get; the others are imported."""
+    _previous, renewal, rows = renewal_after_a_paid_period
+    elsewhere = factory.application(factory.approved_unit(org="市北区"), rows=[rows[0]])
+    submit(elsewhere)
+
+    job = roster_from_previous(actor=renewal.unit.agent, application=renewal)
+
+    assert (job.status, job.imported_rows, job.error_count) == (Status.SUCCEEDED, 2, 1)
+    assert "其他单位审核中或待缴费的参保申请" in job.errors[0][2]
+    assert rows[0][2] not in set(renewal.roster.values_list("id_number", flat=True))
+
+
+def test_a_large_previous_roster_is_copied_by_the_background_worker(
+    factory, renewal_after_a_paid_period, settings, django_capture_on_commit_callbacks
+):
+    _previous, renewal, _rows = renewal_after_a_paid_period
+    settings.ROSTER_SYNC_ROWS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        job = roster_from_previous(actor=renewal.unit.agent, application=renewal)
+    assert (job.status, job.total_rows) == (Status.PENDING, 3)
+    assert DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).exists()
+
+    assert roster_import_run(import_id=job.pk).status == Status.SUCCEEDED
+    assert renewal.roster.count() == 3
+
+
+def test_there_is_nothing_to_copy_for_a_first_period(factory):
+    application = factory.application()
+    with pytest.raises(DomainError, match="没有可沿用的上一保期名单"):
+        roster_from_previous(actor=application.unit.agent, application=application)
+    assert not RosterImport.objects.exists()
