@@ -12,6 +12,13 @@ def roster_template_xlsx(*, application, plans: list[PlanColumn], rows: list[tup
     """参保职工名单模板: ID and mobile columns are text, 份 columns validated, with instructions."""
     buffer = io.BytesIO()
     book = workbook(buffer)
+    _roster_sheet(book, plans, rows)
+    _instructions_sheet(book, application, plans)
+    book.close()
+    return buffer.getvalue()
+
+
+def _roster_sheet(book, plans: list[PlanColumn], rows) -> None:
     sheet = book.add_worksheet("参保职工名单")
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "align": "center"})
     text = book.add_format({"num_format": "@"})
@@ -60,6 +67,8 @@ def roster_template_xlsx(*, application, plans: list[PlanColumn], rows: list[tup
                 sheet.write_number(index, len(FIXED_COLUMNS) + offset, row[3][plan.code])
     sheet.freeze_panes(1, 0)
 
+
+def _instructions_sheet(book, application, plans: list[PlanColumn]) -> None:
     notes = book.add_worksheet("填写说明")
     notes.set_column(0, 0, 100)
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -82,8 +91,6 @@ def roster_template_xlsx(*, application, plans: list[PlanColumn], rows: list[tup
     ]
     for index, line in enumerate(lines):
         notes.write_string(index, 0, line, wrap)
-    book.close()
-    return buffer.getvalue()
 
 
 def roster_errors_xlsx(errors: list) -> bytes:

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
 from core.forms import BoundedDateField, TextField
 from enrollment.models import Application
@@ -7,7 +6,9 @@ from plans.models import Plan
 
 
 class ApplicationForm(forms.Form):
-    """主保期参保 / 补充参保申请 (理由: 提前续保 / 追加) — the plan 份 fields are added per active plan."""
+    """主保期参保 / 补充参保申请 (理由: 提前续保 / 追加) — the plan 份 fields are added per active plan.
+    Parsing only: the dates are bounded like every date field; the period and plan rules are the
+    service's."""
 
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     kind = forms.ChoiceField(label="申请类型", choices=Application.Kind.choices, widget=forms.HiddenInput)
@@ -33,12 +34,12 @@ class ApplicationForm(forms.Form):
         return [(plan, self[f"plan_{plan.code}"]) for plan in self.plans]
 
     def clean(self):
+        """{plan: 份} of the plans chosen; whether that is enough (at least one, within the plan's maximum)
+        is the service's rule (enrollment.services)."""
         data = super().clean()
         data["plans"] = {
             plan: data.get(f"plan_{plan.code}") for plan in self.plans if data.get(f"plan_{plan.code}")
         }
-        if not data["plans"]:
-            raise ValidationError("请至少选择一个保障计划并选择份数")
         return data
 
     @classmethod

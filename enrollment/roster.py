@@ -227,18 +227,7 @@ def _check_row(row_number, cells, plans, period_start, seen, result) -> RosterRo
             mobile = validate_mobile(mobile)
         except ValidationError:
             result.add_error(row_number, "手机号", "手机号应为11位数字")
-    shares: dict[str, int] = {}
-    for offset, plan in enumerate(plans):
-        raw = _text(cells[len(FIXED_COLUMNS) + offset])
-        if raw in ("", "0"):
-            continue
-        if not raw.isdigit():
-            result.add_error(row_number, plan.header, "份数应填写数字")
-            continue
-        if int(raw) != plan.shares:
-            result.add_error(row_number, plan.header, f"份数应为{plan.shares}（全单位统一份数）")
-            continue
-        shares[plan.code] = plan.shares
+    shares = _shares(row_number, cells, plans, result)
     if not shares and len(result.errors) == errors_before:
         result.add_error(row_number, "保障计划", "请至少填写一个保障计划的份数")
     if id_number:
@@ -279,6 +268,23 @@ def roster_rows(entries: Iterable[tuple], *, plans: list[PlanColumn]) -> list[li
             [number, name, id_number, mobile or "", *(p.shares if p.code in shares else None for p in plans)]
         )
     return rows
+
+
+def _shares(row_number, cells, plans, result) -> dict[str, int]:
+    """The row's 份 per plan code: blank or 0 is "not in this plan"; else exactly the unit's 份."""
+    shares: dict[str, int] = {}
+    for offset, plan in enumerate(plans):
+        raw = _text(cells[len(FIXED_COLUMNS) + offset])
+        if raw in ("", "0"):
+            continue
+        if not raw.isdigit():
+            result.add_error(row_number, plan.header, "份数应填写数字")
+            continue
+        if int(raw) != plan.shares:
+            result.add_error(row_number, plan.header, f"份数应为{plan.shares}（全单位统一份数）")
+            continue
+        shares[plan.code] = plan.shares
+    return shares
 
 
 def chunks(items: list, size: int) -> Iterable[list]:
