@@ -1,11 +1,16 @@
-"""Spreadsheets for enrollment: the roster template and the error list (XlsxWriter)."""
+"""Spreadsheets for enrollment: the roster template, the error list and the roster export (XlsxWriter via
+core.xlsx: formula-safe)."""
 
 import io
 
+from core.masking import mask_id_number, mask_mobile
 from core.xlsx import workbook
+from enrollment.models import Member
+from enrollment.periods import age_on
 from enrollment.roster import FIXED_COLUMNS, PlanColumn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEX = dict(Member.Sex.choices)
 
 
 def roster_template_xlsx(*, application, plans: list[PlanColumn], rows: list[tuple] = ()) -> bytes:
@@ -107,5 +112,46 @@ def roster_errors_xlsx(errors: list) -> bytes:
         sheet.write_number(index, 0, row)
         sheet.write_string(index, 1, column)
         sheet.write_string(index, 2, message)
+    book.close()
+    return buffer.getvalue()
+
+
+def roster_xlsx(application, entries, plan_lines, *, full: bool = False) -> bytes:
+    """行号, 姓名, 身份证号, 性别, 出生日期, 年龄, 手机号 and one 份 column per plan; text as text.
+    ID numbers and mobiles are masked unless FULL (a logged 「含完整身份证号」 export)."""
+    buffer = io.BytesIO()
+    book = workbook(buffer)
+    sheet = book.add_worksheet("参保职工名单")
+    head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+    plan_headers = [f"{line.plan.name}(份)" for line in plan_lines]
+    for col, title in enumerate(
+        ["行号", "姓名", "身份证号", "性别", "出生日期", "年龄", "手机号", *plan_headers]
+    ):
+        sheet.write_string(0, col, title, head)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 2, 22)
+    sheet.set_column(4, 4, 12)
+    sheet.set_column(6, 6, 15)
+    sheet.set_column(7, 7 + len(plan_lines), 18)
+    codes = [line.plan.code for line in plan_lines]
+    start = application.period_start
+    rows = entries.values_list("row_number", "name", "id_number", "sex", "birth_date", "mobile", "shares")
+    write_string, write_number = sheet.write_string, sheet.write_number
+    show_id, show_mobile = (str, str) if full else (mask_id_number, mask_mobile)
+    for index, (row_number, name, id_number, sex, birth, mobile, shares) in enumerate(
+        rows.iterator(chunk_size=5000), start=1
+    ):
+        write_number(index, 0, row_number)
+        write_string(index, 1, name)
+        write_string(index, 2, show_id(id_number))
+        write_string(index, 3, SEX.get(sex, ""))
+        write_string(index, 4, birth.isoformat())
+        write_number(index, 5, age_on(birth, start))
+        if mobile:
+            write_string(index, 6, show_mobile(mobile))
+        for offset, code in enumerate(codes):
+            if code in shares:
+                write_number(index, 7 + offset, shares[code])
+    sheet.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()

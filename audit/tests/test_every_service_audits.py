@@ -323,6 +323,13 @@ def s_roster_import_current(f, mp):
     return lambda: roster_import_current(application=application)
 
 
+def s_roster_export_xlsx(f, mp):
+    from enrollment.services import roster_export_xlsx
+
+    application = f.application(rows=f.people(2))
+    return lambda: roster_export_xlsx(actor=application.unit.agent, application=application)
+
+
 def s_roster_from_previous(f, mp):
     from enrollment.services import roster_from_previous
 

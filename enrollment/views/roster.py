@@ -13,13 +13,13 @@ from core.errors import DomainError
 from core.pagination import page_number, page_window
 from core.uploads import upload_limit
 from enrollment.documents import roster_errors_xlsx, roster_template_xlsx
-from enrollment.exports import roster_export_xlsx
 from enrollment.forms import RosterUploadForm
 from enrollment.import_states import LIVE
 from enrollment.models import RosterImport
 from enrollment.selectors import application_get_for, roster_import_get_for, roster_page, roster_plan_rows
 from enrollment.services import (
     plan_columns,
+    roster_export_xlsx,
     roster_import_current,
     roster_import_retry,
     roster_upload,

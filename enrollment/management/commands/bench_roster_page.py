@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.paginator import Paginator
 from django.db.models import Count
 
-from enrollment.exports import roster_xlsx
+from enrollment.documents import roster_xlsx
 from enrollment.models import Application
 from enrollment.selectors import roster_page
 
