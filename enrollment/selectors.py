@@ -1,4 +1,9 @@
-"""Reads of enrollment, scoped by the actor; conflict look-ups used by the roster import."""
+"""Reads of enrollment, scoped by the actor; conflict look-ups used by the roster import.
+
+A read that starts from the actor scopes by it (applications_visible_to, members_visible_to …). A read that
+starts from an application or a unit takes one the caller already got through such a read
+(application_get_for, units_for_enrollment), or is a rule look-up of the services (latest_period,
+main_renewal, the roster conflicts)."""
 
 import datetime
 import re

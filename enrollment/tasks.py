@@ -1,4 +1,8 @@
-"""Background work of enrollment: thin wrappers around services (django-tasks, database queue)."""
+"""Background work of enrollment: thin wrappers around services (django-tasks, database queue).
+
+The import job itself is the service enrollment.roster_import.roster_import_run; enrollment.services
+decides now-or-background and enqueues this task. Imports point one way: services → tasks →
+roster_import, never back."""
 
 from django_tasks import task
 
