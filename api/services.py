@@ -10,19 +10,21 @@ from api.models import ApiToken
 from core.audit import audit_log, records_refusals
 from core.errors import NotAllowed
 from core.models import AuditLog
+from core.text import bounded_text
 
 
 @records_refusals("api_token_create")
 @transaction.atomic
 def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
     """A new token for the agent's HR system, valid API_TOKEN_DAYS; the key is returned once, only its
-    hash is stored."""
+    hash is stored. NAME (用途) is free text of at most 50 characters, 人事系统 when left empty."""
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以生成接口令牌")
+    name = bounded_text(name, label="用途", max_length=50) or "人事系统"
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=actor,
-        name=(name or "").strip()[:50] or "人事系统",
+        name=name,
         key_hash=ApiToken.hash(key),
         prefix=key[:8],
         expires_at=timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS),

@@ -22,7 +22,7 @@ from api.services import api_token_create, api_token_revoke
 from claims.selectors import claims_visible_to
 from core.audit import audit_read
 from core.errors import BadFile, DomainError, ErrorCode
-from core.text import bounded_text, clean_filename
+from core.text import clean_filename
 from core.uploads import upload_limit
 from enrollment.models import RosterImport
 from enrollment.selectors import application_get_for, applications_visible_to, roster_page
@@ -161,8 +161,7 @@ def token_create(request):
     if not request.user.is_agent:
         raise PermissionDenied
     try:
-        name = bounded_text(request.POST.get("name"), label="用途", max_length=50) or "人事系统"
-        _token, key = api_token_create(actor=request.user, name=name)
+        _token, key = api_token_create(actor=request.user, name=request.POST.get("name"))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("api:tokens")
