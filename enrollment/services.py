@@ -311,7 +311,7 @@ def roster_upload(*, actor, application: Application, upload, only_valid_rows: b
     return _run_if_now(job, now)
 
 
-@records_refusals("roster_from_previous", obj="application")
+@records_refusals("roster_upload", obj="application")  # 沿用上一保期名单 is an upload of a roster
 def roster_from_previous(*, actor, application: Application) -> RosterImport:
     """沿用上一保期名单: a renewal starts from the previous period's roster. Its rows are checked like an
     uploaded file's (the same row rules and database checks), and only the valid rows are kept."""

@@ -9,13 +9,10 @@ from django.utils import timezone
 from billing.models import PaymentNotice, PaymentReceipt
 from billing.services import payment_confirm
 from core.errors import DomainError, ErrorCode, InvalidTransition, NotAllowed
-from enrollment.models import Application, ApplicationPlan, Coverage, Member
+from enrollment.models import ApplicationPlan, Coverage, Member
 from enrollment.tests.support import D
 from plans.models import PlanRate
 from review.models import Action, Status
-
-Kind = Application.Kind
-
 
 # --- approval, versioned rates, the payment notice -----------------------------------------------------
 
