@@ -1,7 +1,8 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from review.models import BusinessKind, Case, Status
+from core.errors import InvalidTransition
+from review.models import Action, BusinessKind, Case, Status
 from review.selectors import timeline_context
 from units.models import InvoiceInfo, Unit, UnitBinding, UnitChange
 
@@ -57,6 +58,20 @@ def unit_get_for(actor, pk) -> Unit:
         ),
         pk=pk,
     )
+
+
+NOTHING_TO_ACT_ON = {
+    Action.SUBMIT: "没有需要上报的内容：请先编辑并保存单位信息",
+    Action.DELETE: "审核通过的单位不能删除",
+}
+
+
+def unit_case_to_act_on(unit: Unit, action: str) -> Case:
+    """What 【上报】/【删除】 of a unit acts on: its registration, or the pending edit of an approved unit."""
+    case = unit.editing_case
+    if case is None:
+        raise InvalidTransition(NOTHING_TO_ACT_ON[action])
+    return case
 
 
 def unit_cases(unit: Unit) -> QuerySet[Case]:

@@ -12,7 +12,16 @@ from notifications.services import notify_unbound
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material
 from review.services import case_create, material_upload
-from units.models import BASIC_FIELDS, UNIT_MATERIAL_SLOTS, InvoiceInfo, Unit, UnitBinding, UnitChange
+from units.models import (
+    BASIC_FIELDS,
+    UNIT_MATERIAL_SLOTS,
+    InvoiceInfo,
+    Unit,
+    UnitBinding,
+    UnitChange,
+    merge_history_gap,
+)
+from units.selectors import unit_case_to_act_on
 
 FIELD_LABELS = {field: Unit._meta.get_field(field).verbose_name for field in BASIC_FIELDS}
 # One answer for "no such unit", "another agent's draft", "not approved yet" and "someone else's open
@@ -44,14 +53,6 @@ class FieldRefusal(DomainError):
     def __init__(self, message: str, *, field: str, code=None):
         super().__init__(message, code=code)
         self.field = field
-
-
-def merge_history_gap(merge_history: str, has_sources: bool) -> str:
-    """ "合并"/"拆解" when the unit says it came from others but none is picked, else "" — refused at 保存
-    (below) and at 上报 (units.business)."""
-    if merge_history != Unit.MergeHistory.NONE and not has_sources:
-        return Unit.MergeHistory(merge_history).label
-    return ""
 
 
 def _check_basic(fields: dict, merged_from, *, exclude_pk=None) -> None:
@@ -252,20 +253,6 @@ def unit_change_apply(*, change: UnitChange, actor) -> Unit:
 
 
 # --- 上报 / 删除 of whatever the agent is editing ------------------------------------------------
-
-
-NOTHING_TO_ACT_ON = {
-    Action.SUBMIT: "没有需要上报的内容：请先编辑并保存单位信息",
-    Action.DELETE: "审核通过的单位不能删除",
-}
-
-
-def unit_case_to_act_on(unit: Unit, action: str) -> Case:
-    """What 【上报】/【删除】 of a unit acts on: its registration, or the pending edit of an approved unit."""
-    case = unit.editing_case
-    if case is None:
-        raise InvalidTransition(NOTHING_TO_ACT_ON[action])
-    return case
 
 
 @records_refusals("unit_submit", obj="unit")
