@@ -385,8 +385,8 @@ def test_two_agents_saving_the_same_event_at_once_exactly_one_succeeds(factory, 
     both_checked = threading.Barrier(2, timeout=20)
     real_check = services.check_eligibility
 
-    def check_then_wait(**kwargs):
-        result = real_check(**kwargs)
+    def check_then_wait(*args, **kwargs):
+        result = real_check(*args, **kwargs)
         if threading.current_thread() is not threading.main_thread():
             both_checked.wait()
         return result
