@@ -99,7 +99,7 @@ class PayoutForm(forms.Form):
 def payouts(request):
     """保障金给付: claims approved by the city, awaiting the transfer."""
     _finance_only(request)
-    page = Paginator(payouts_awaiting(), 20).get_page(request.GET.get("page"))
+    page = Paginator(payouts_awaiting(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "billing/payouts.html", {"page": page, "page_title": "保障金给付"})
 
 

@@ -36,6 +36,11 @@ def claim_get_for(actor, pk) -> Claim:
     )
 
 
+def claim_lines(claim: Claim) -> list[ClaimLine]:
+    """The claim's lines (one per plan: 份 and the suggested amount)."""
+    return list(claim.lines.select_related("plan"))
+
+
 def plan_fact(plan: Plan) -> PlanFact:
     return PlanFact(
         code=plan.code,
@@ -80,9 +85,10 @@ def member_in_agent_units(actor, id_number: str):
     return member, coverages
 
 
-def payouts_awaiting() -> QuerySet[Claim]:
-    return (
-        Claim.objects.filter(case__status=Status.APPROVED)
-        .select_related("unit", "member", "case")
-        .order_by("case__decided_at", "id")
-    )
+def payouts_awaiting(actor) -> QuerySet[Claim]:
+    """保障金给付: claims approved by the city, awaiting finance's transfer, oldest decision first — for
+    finance only (nobody else records a payout)."""
+    claims = Claim.objects.filter(case__status=Status.APPROVED).select_related("unit", "member", "case")
+    if not (actor.is_authenticated and actor.role == actor.Role.FINANCE):
+        return claims.none()
+    return claims.order_by("case__decided_at", "id")

@@ -46,7 +46,7 @@ def work_waiting(user) -> list[WaitingWork]:
         notices = notices_awaiting_payment().aggregate(
             n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)), oldest=Min("issued_at")
         )
-        payouts = payouts_awaiting().aggregate(n=Count("id"), oldest=Min("case__decided_at"))
+        payouts = payouts_awaiting(user).aggregate(n=Count("id"), oldest=Min("case__decided_at"))
         return [
             WaitingWork(
                 key="billing:workbench",
