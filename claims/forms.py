@@ -3,6 +3,7 @@ from django import forms
 from claims.models import Claim
 from core.forms import BoundedDateField, TextField
 from plans.models import Disease
+from plans.selectors import diseases_grouped
 
 
 class ClaimForm(forms.Form):
@@ -74,11 +75,4 @@ class ClaimForm(forms.Form):
         }
 
     def grouped_diseases(self):
-        groups: dict[str, list] = {}
-        for disease in (
-            Disease.objects.filter(plan__code__in=["ZJ", "NG"])
-            .select_related("plan")
-            .order_by("plan__position", "position")
-        ):
-            groups.setdefault(disease.plan.name, []).append(disease)
-        return groups.items()
+        return diseases_grouped(["ZJ", "NG"])
