@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from claims.eligibility import CoverageFact, PlanFact
-from claims.models import Claim, ClaimLine
+from claims.models import Claim, ClaimLine, Payout
 from enrollment.models import Coverage, Member
 from plans.models import Plan
 from review.models import Status
@@ -85,10 +85,26 @@ def member_in_agent_units(actor, id_number: str):
     return member, coverages
 
 
-def payouts_awaiting(actor) -> QuerySet[Claim]:
-    """保障金给付: claims approved by the city, awaiting finance's transfer, oldest decision first — for
-    finance only (nobody else records a payout)."""
-    claims = Claim.objects.filter(case__status=Status.APPROVED).select_related("unit", "member", "case")
+def _for_finance(actor, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """保障金给付 is finance's: nobody else records a payout or reads its screens."""
     if not (actor.is_authenticated and actor.role == actor.Role.FINANCE):
         return claims.none()
-    return claims.order_by("case__decided_at", "id")
+    return claims
+
+
+def payouts_awaiting(actor) -> QuerySet[Claim]:
+    """保障金给付: claims approved by the city, awaiting finance's transfer, oldest decision first."""
+    claims = Claim.objects.filter(case__status=Status.APPROVED).select_related("unit", "member", "case")
+    return _for_finance(actor, claims).order_by("case__decided_at", "id")
+
+
+def payout_claim_get_for(actor, pk) -> Claim:
+    """The claim of one 保障金给付 screen (the service refuses what is not approved); 404 for anyone but
+    finance, and for a draft, as everywhere."""
+    claims = _for_finance(actor, claims_visible_to(actor)).select_related("member", "unit", "case")
+    return get_object_or_404(claims, pk=pk)
+
+
+def payout_of(claim: Claim) -> Payout | None:
+    """The recorded transfer of CLAIM (shown instead of the form once paid), or None."""
+    return Payout.objects.filter(claim=claim).select_related("recorded_by").first()

@@ -1,10 +1,8 @@
 from django.urls import path
 
 from claims.views import claims
-from review.models import Action, BusinessKind
-from review.views.agent import case_action
-
-CLAIM = BusinessKind.CLAIM
+from review.models import BusinessKind
+from review.views.agent import case_action_paths
 
 app_name = "claims"
 urlpatterns = [
@@ -13,6 +11,5 @@ urlpatterns = [
     path("member/", claims.member_panel, name="member"),
     path("<id:pk>/", claims.claim_detail, name="detail"),
     path("<id:pk>/edit/", claims.claim_edit, name="edit"),
-    path("<id:pk>/submit/", case_action, {"kind": CLAIM, "action": Action.SUBMIT}, name="submit"),
-    path("<id:pk>/delete/", case_action, {"kind": CLAIM, "action": Action.DELETE}, name="delete"),
+    *case_action_paths(BusinessKind.CLAIM),  # 上报 / 删除
 ]
