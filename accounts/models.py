@@ -70,6 +70,11 @@ class User(AbstractUser):
         return self.role == self.Role.AGENT
 
     @property
+    def is_city_reviewer(self) -> bool:
+        """市总审核员: the last step of every chain; sees every district in the review queue."""
+        return self.role == self.Role.CITY_REVIEWER
+
+    @property
     def is_reviewer(self) -> bool:
         return self.role in (self.Role.DISTRICT_REVIEWER, self.Role.CITY_REVIEWER)
 

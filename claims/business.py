@@ -4,6 +4,7 @@
 from django.urls import reverse
 
 from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
+from claims.selectors import claim_get_for, claim_lines
 from claims.services import check_submittable, claim_amount_cap, claim_set_approved_amount, recheck
 from core.errors import DomainError
 from review.engine import applicable_steps
@@ -16,9 +17,15 @@ class ClaimBusiness(BusinessType):
     material_slots = ILLNESS_SLOTS + tuple(s for s in ACCIDENT_SLOTS if s not in ILLNESS_SLOTS)
     detail_template = "claims/_claim_review.html"
     decision_template = "claims/_decision_amount.html"
+    agent_list_url = "claims:list"
+    submitted_message = "保障金申请已上报，当前状态：{status}"
+    deleted_message = "申请已删除"
 
     def claim_of(self, case) -> Claim:
         return Claim.objects.select_related("member", "unit").get(case=case)
+
+    def agent_case_for(self, actor, pk, action):
+        return claim_get_for(actor, pk).case
 
     def slots_for(self, case):
         return ILLNESS_SLOTS if self.claim_of(case).kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS
@@ -60,7 +67,7 @@ class ClaimBusiness(BusinessType):
         steps = applicable_steps(case)
         return {
             "claim": claim,
-            "lines": list(claim.lines.select_related("plan")),
+            "lines": claim_lines(claim),
             "eligibility_now": [r.as_dict() for r in recheck(claim)],
             "sets_amount": bool(steps) and case.current_step_id == steps[-1].id,
             "amount_cap": claim_amount_cap(claim),

@@ -63,6 +63,48 @@ def continuous_start(coverages: list[CoverageFact], current: CoverageFact) -> da
     return start
 
 
+def _waiting_period(plan: PlanFact, coverages, current: CoverageFact, event_date) -> RuleResult | None:
+    """Past the plan's waiting period, counted from the start of gap-free coverage (renewals keep it)."""
+    if not plan.waiting_days:
+        return None
+    chain_start = continuous_start(coverages, current)
+    waiting_end = chain_start + datetime.timedelta(days=plan.waiting_days)
+    if event_date < waiting_end:
+        return RuleResult(
+            "waiting_period",
+            False,
+            True,
+            f"处于等待期：{plan.name}首次参保有{plan.waiting_days}天等待期（自{chain_start:%Y-%m-%d}起，"
+            f"{waiting_end:%Y-%m-%d}及以后确诊/出险方可申请）",
+        )
+    return RuleResult(
+        "waiting_period", True, True, f"已过{plan.waiting_days}天等待期（连续参保自{chain_start:%Y-%m-%d}起）"
+    )
+
+
+def _deadline(plan: PlanFact, event_date, today) -> RuleResult | None:
+    """Within the filing deadline; a warning (never blocking) in its last DEADLINE_WARNING_DAYS."""
+    deadline = event_date + datetime.timedelta(days=plan.claim_deadline_days)
+    if today > deadline:
+        return RuleResult(
+            "deadline",
+            False,
+            True,
+            f"已超过申请时限：须在诊断/出险后{plan.claim_deadline_days}天内（{deadline:%Y-%m-%d}前）申请",
+        )
+    if (deadline - today).days <= DEADLINE_WARNING_DAYS:
+        return RuleResult("deadline", True, False, f"申请时限将至：请于{deadline:%Y-%m-%d}前上报")
+    return None
+
+
+def _disease_listed(plan: PlanFact, disease_name: str | None) -> RuleResult:
+    if not disease_name:
+        return RuleResult("disease_listed", False, True, "请选择疾病名称")
+    if disease_name not in plan.disease_names:
+        return RuleResult("disease_listed", False, True, f"“{disease_name}”不在{plan.name}的保障病种范围内")
+    return RuleResult("disease_listed", True, True, f"“{disease_name}”属于{plan.name}保障病种")
+
+
 def evaluate(
     *,
     plan: PlanFact,
@@ -75,61 +117,32 @@ def evaluate(
     needs_disease: bool,
     open_or_paid_claims: int,
 ) -> list[RuleResult]:
+    """Every rule for one plan of a claim, in the order the panel shows them."""
     results = []
-
-    def rule(code, ok, message, blocking=True):
-        results.append(RuleResult(code=code, ok=ok, blocking=blocking, message=message))
-
     if event_date > today:
-        rule("event_in_future", False, "诊断/出险时间不能晚于今天")
+        results.append(RuleResult("event_in_future", False, True, "诊断/出险时间不能晚于今天"))
     current = covering(coverages, event_date, unit_ids)
     if current is None:
-        rule("in_force", False, f"{event_date:%Y-%m-%d}该会员在本单位没有在保的{plan.name}")
+        message = f"{event_date:%Y-%m-%d}该会员在本单位没有在保的{plan.name}"
+        results.append(RuleResult("in_force", False, True, message))
     else:
-        rule(
-            "in_force",
-            True,
-            f"{event_date:%Y-%m-%d}在保：{plan.name}{current.shares}份（保期{current.start:%Y-%m-%d}至{current.end:%Y-%m-%d}）",
+        message = (
+            f"{event_date:%Y-%m-%d}在保：{plan.name}{current.shares}份"
+            f"（保期{current.start:%Y-%m-%d}至{current.end:%Y-%m-%d}）"
         )
-        if plan.waiting_days:
-            chain_start = continuous_start(coverages, current)
-            waiting_end = chain_start + datetime.timedelta(days=plan.waiting_days)
-            if event_date < waiting_end:
-                rule(
-                    "waiting_period",
-                    False,
-                    f"处于等待期：{plan.name}首次参保有{plan.waiting_days}天等待期（自{chain_start:%Y-%m-%d}起，"
-                    f"{waiting_end:%Y-%m-%d}及以后确诊/出险方可申请）",
-                )
-            else:
-                rule(
-                    "waiting_period",
-                    True,
-                    f"已过{plan.waiting_days}天等待期（连续参保自{chain_start:%Y-%m-%d}起）",
-                )
-    deadline = event_date + datetime.timedelta(days=plan.claim_deadline_days)
-    if today > deadline:
-        rule(
-            "deadline",
-            False,
-            f"已超过申请时限：须在诊断/出险后{plan.claim_deadline_days}天内（{deadline:%Y-%m-%d}前）申请",
-        )
-    elif (deadline - today).days <= DEADLINE_WARNING_DAYS:
-        rule("deadline", True, f"申请时限将至：请于{deadline:%Y-%m-%d}前上报", blocking=False)
+        results += [
+            RuleResult("in_force", True, True, message),
+            _waiting_period(plan, coverages, current, event_date),
+        ]
+    results.append(_deadline(plan, event_date, today))
     if needs_disease:
-        if not disease_name:
-            rule("disease_listed", False, "请选择疾病名称")
-        elif disease_name not in plan.disease_names:
-            rule("disease_listed", False, f"“{disease_name}”不在{plan.name}的保障病种范围内")
-        else:
-            rule("disease_listed", True, f"“{disease_name}”属于{plan.name}保障病种")
+        results.append(_disease_listed(plan, disease_name))
     if plan.female_only and not member_is_female:
-        rule("female_only", False, f"{plan.name}仅限女职工")
+        results.append(RuleResult("female_only", False, True, f"{plan.name}仅限女职工"))
     if open_or_paid_claims:
-        rule(
-            "no_duplicate", False, f"该会员同一计划同一事件已有未办结或已给付的{plan.name}申请，不能重复申请"
-        )
-    return results
+        message = f"该会员同一计划同一事件已有未办结或已给付的{plan.name}申请，不能重复申请"
+        results.append(RuleResult("no_duplicate", False, True, message))
+    return [r for r in results if r is not None]
 
 
 def blocking_failures(results: list[RuleResult]) -> list[RuleResult]:

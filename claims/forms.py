@@ -3,6 +3,7 @@ from django import forms
 from claims.models import Claim
 from core.forms import BoundedDateField, TextField
 from plans.models import Disease
+from plans.selectors import diseases_grouped
 
 
 class ClaimForm(forms.Form):
@@ -50,12 +51,28 @@ class ClaimForm(forms.Form):
             ]
             del self.fields["accident_description"], self.fields["injury"], self.fields["disability_grade"]
 
+    @staticmethod
+    def initial_from(claim: Claim) -> dict:
+        """编辑: the saved values; the member is fixed and the account is kept unless retyped."""
+        fields = ("plan_choice", "event_date", "hospital", "accident_description", "injury")
+        fields += ("disability_grade", "payee_name", "payee_bank")
+        return {**{field: getattr(claim, field) for field in fields}, "disease": claim.disease_id}
+
+    def claim_fields(self, *, keep_account: str = "") -> dict:
+        """The parsed values as claim_create / claim_update take them (KEEP_ACCOUNT when not retyped)."""
+        data = self.cleaned_data
+        return {
+            "plan_choice": data["plan_choice"],
+            "event_date": data["event_date"],
+            "hospital": data["hospital"],
+            "payee_name": data["payee_name"],
+            "payee_bank": data["payee_bank"],
+            "payee_account": data["payee_account"] or keep_account,
+            "disease": data.get("disease"),
+            "accident_description": data.get("accident_description", ""),
+            "injury": data.get("injury", ""),
+            "disability_grade": data.get("disability_grade"),
+        }
+
     def grouped_diseases(self):
-        groups: dict[str, list] = {}
-        for disease in (
-            Disease.objects.filter(plan__code__in=["ZJ", "NG"])
-            .select_related("plan")
-            .order_by("plan__position", "position")
-        ):
-            groups.setdefault(disease.plan.name, []).append(disease)
-        return groups.items()
+        return diseases_grouped(["ZJ", "NG"])

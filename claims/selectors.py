@@ -36,6 +36,11 @@ def claim_get_for(actor, pk) -> Claim:
     )
 
 
+def claim_lines(claim: Claim) -> list[ClaimLine]:
+    """The claim's lines (one per plan: 份 and the suggested amount)."""
+    return list(claim.lines.select_related("plan"))
+
+
 def plan_fact(plan: Plan) -> PlanFact:
     return PlanFact(
         code=plan.code,

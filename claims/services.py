@@ -2,6 +2,8 @@
 the engine; 给付 is recorded once and closes the claim (已结案)."""
 
 import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -16,6 +18,7 @@ from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, N
 from core.money import parse_money
 from core.text import bounded_text
 from core.validators import id_number_is_female, normalize_code
+from enrollment.models import Member
 from plans.models import Disease, Plan
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Status
@@ -47,47 +50,78 @@ def _plans_and_diseases(plan_choice: str, disease: Disease | None) -> list[tuple
     return [(plan, disease)]
 
 
-def check_eligibility(*, claim_like: dict, actor, exclude_claim=None) -> tuple[list[RuleResult], list[dict]]:
+# What a claim says that the eligibility rules read, and the fields an agent may edit.
+ELIGIBILITY_FIELDS = ("plan_choice", "event_date", "disease", "injury", "disability_grade")
+EDITABLE_FIELDS = (*ELIGIBILITY_FIELDS, *TEXT_FIELDS)
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """A claim as the eligibility rules see it, saved or not yet saved: the member, the units whose
+    coverage counts (the agent's units at 保存, the claim's unit afterwards), its kind and the
+    ELIGIBILITY_FIELDS."""
+
+    member: Member
+    unit_ids: frozenset[int]
+    kind: str
+    plan_choice: str
+    event_date: datetime.date
+    disease: Disease | None
+    injury: str
+    disability_grade: int | None
+
+    @classmethod
+    def of(cls, *, member: Member, unit_ids, kind: str, values: Mapping) -> "ClaimFacts":
+        return cls(
+            member=member,
+            unit_ids=frozenset(unit_ids),
+            kind=kind,
+            **{field: values[field] for field in ELIGIBILITY_FIELDS},
+        )
+
+
+def _benefit_per_share(plan: Plan, disease: Disease | None) -> Decimal:
+    """The disease's own benefit (e.g. 原位癌) where it has one, else the plan's."""
+    if disease is not None and disease.benefit_per_share is not None:
+        return disease.benefit_per_share
+    return plan.benefit_per_share
+
+
+def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[RuleResult], list[dict]]:
     """Run every rule for every plan of the claim; return (results, line specs with suggested amounts)."""
-    member = claim_like["member"]
-    unit_ids = set(claim_like["unit_ids"])
+    member, event_date = facts.member, facts.event_date
     today = timezone.localdate()
     results, lines = [], []
-    for plan, disease in _plans_and_diseases(claim_like["plan_choice"], claim_like.get("disease")):
-        facts = coverage_facts(member, plan.code)
-        plan_results = evaluate(
+    for plan, disease in _plans_and_diseases(facts.plan_choice, facts.disease):
+        coverages = coverage_facts(member, plan.code)
+        results += evaluate(
             plan=plan_fact(plan),
-            event_date=claim_like["event_date"],
+            event_date=event_date,
             today=today,
             member_is_female=id_number_is_female(member.id_number),
-            coverages=facts,
-            unit_ids=unit_ids,
+            coverages=coverages,
+            unit_ids=facts.unit_ids,
             disease_name=disease.name if disease else None,
-            needs_disease=claim_like["kind"] == Claim.Kind.ILLNESS,
+            needs_disease=facts.kind == Claim.Kind.ILLNESS,
             open_or_paid_claims=active_claims_for_event(
-                member, plan, claim_like["event_date"], exclude_claim=exclude_claim
+                member, plan, event_date, exclude_claim=exclude_claim
             ),
         )
-        results += plan_results
         # The same coverage as the in_force rule names (most 份 when several of the agent's units cover).
-        current = covering(facts, claim_like["event_date"], unit_ids)
+        current = covering(coverages, event_date, facts.unit_ids)
         shares = current.shares if current else 0
-        benefit = (
-            disease.benefit_per_share
-            if disease and disease.benefit_per_share is not None
-            else plan.benefit_per_share
+        suggested = suggest_amount(
+            benefit_per_share=_benefit_per_share(plan, disease),
+            shares=shares,
+            injury=facts.injury or "",
+            disability_grade=facts.disability_grade,
         )
         lines.append(
             {
                 "plan": plan,
                 "shares": shares,
                 "unit_id": current.unit_id if current else None,
-                "suggested": suggest_amount(
-                    benefit_per_share=benefit,
-                    shares=shares,
-                    injury=claim_like.get("injury", ""),
-                    disability_grade=claim_like.get("disability_grade"),
-                ),
+                "suggested": suggested,
             }
         )
     return results, lines
@@ -99,9 +133,8 @@ def _refuse_if_blocked(results: list[RuleResult], error=DomainError) -> None:
         raise error("不符合申请条件：" + "；".join(r.message for r in failed))
 
 
-def _validate_fields(
-    *, kind, plan_choice, disease, injury, disability_grade, hospital, payee_name, payee_bank, payee_account
-):
+def _validate_fields(kind: str, values: Mapping) -> None:
+    plan_choice, injury, grade = values["plan_choice"], values["injury"], values["disability_grade"]
     if kind == Claim.Kind.ILLNESS and plan_choice not in (Choice.ZJ, Choice.NG, Choice.BOTH):
         raise DomainError("重疾女工保障金申请请选择重大疾病、女职工特殊疾病或重疾+女工")
     if kind == Claim.Kind.ACCIDENT:
@@ -109,13 +142,13 @@ def _validate_fields(
             raise DomainError("意外伤害保障金申请的保障计划为意外伤害")
         if injury not in Claim.Injury.values:
             raise DomainError("请选择伤情：死亡、伤残或医疗")
-        if injury == Claim.Injury.DISABILITY and not (disability_grade and 1 <= disability_grade <= 10):
+        if injury == Claim.Injury.DISABILITY and not (grade and 1 <= grade <= 10):
             raise DomainError("伤残请选择伤残等级（1–10级）")
-    if kind == Claim.Kind.ILLNESS and disease is None:
+    if kind == Claim.Kind.ILLNESS and values["disease"] is None:
         raise DomainError("请选择疾病名称")
-    if not (hospital or "").strip():
+    if not (values["hospital"] or "").strip():
         raise DomainError("请填写医院名称")
-    if not all((value or "").strip() for value in (payee_name, payee_bank, payee_account)):
+    if not all((values[name] or "").strip() for name in ("payee_name", "payee_bank", "payee_account")):
         raise DomainError("请填写收款人、开户银行和银行账号")
 
 
@@ -161,6 +194,21 @@ def _lines_write(claim: Claim, lines: list[dict]) -> None:
         ) from None
 
 
+def _apply_values(claim: Claim, values: Mapping, results: list[RuleResult], lines: list[dict]) -> None:
+    """Write the checked VALUES and what the rules said (suggested amount, eligibility panel) on CLAIM."""
+    for field in EDITABLE_FIELDS:
+        value = values[field]
+        setattr(claim, field, (value or "").strip() if field in TEXT_FIELDS or field == "injury" else value)
+    if claim.injury != Claim.Injury.DISABILITY:
+        claim.disability_grade = None
+    claim.suggested_amount = sum((line["suggested"] for line in lines), Decimal("0.00"))
+    claim.eligibility = [r.as_dict() for r in results]
+
+
+def _case_title(claim: Claim) -> str:
+    return f"{claim.member.name} {Choice(claim.plan_choice).label} {claim.event_date:%Y-%m-%d}"
+
+
 @records_refusals("claim_create")
 @transaction.atomic
 def claim_create(
@@ -183,71 +231,35 @@ def claim_create(
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以申请保障金")
     _check_event_date(event_date)
-    texts = _clean_fields(
-        {
-            "hospital": hospital,
-            "accident_description": accident_description,
-            "payee_name": payee_name,
-            "payee_bank": payee_bank,
-            "payee_account": payee_account,
-        }
-    )
-    hospital, accident_description = texts["hospital"], texts["accident_description"]
-    payee_name, payee_bank, payee_account = texts["payee_name"], texts["payee_bank"], texts["payee_account"]
+    values = {
+        "plan_choice": plan_choice,
+        "event_date": event_date,
+        "disease": disease,
+        "injury": injury,
+        "disability_grade": disability_grade,
+        **_clean_fields(
+            {
+                "hospital": hospital,
+                "accident_description": accident_description,
+                "payee_name": payee_name,
+                "payee_bank": payee_bank,
+                "payee_account": payee_account,
+            }
+        ),
+    }
     member, coverages = member_in_agent_units(actor, normalize_code(id_number))
     if member is None:
         raise DomainError("该身份证号在您的单位没有参保记录，请核对会员身份证号")
-    _validate_fields(
-        kind=kind,
-        plan_choice=plan_choice,
-        disease=disease,
-        injury=injury,
-        disability_grade=disability_grade,
-        hospital=hospital,
-        payee_name=payee_name,
-        payee_bank=payee_bank,
-        payee_account=payee_account,
-    )
-    unit_ids = {c.unit_id for c in coverages}
-    data = {
-        "member": member,
-        "unit_ids": unit_ids,
-        "plan_choice": plan_choice,
-        "disease": disease,
-        "event_date": event_date,
-        "kind": kind,
-        "injury": injury,
-        "disability_grade": disability_grade,
-    }
-    results, lines = check_eligibility(claim_like=data, actor=actor)
+    _validate_fields(kind, values)
+    facts = ClaimFacts.of(member=member, unit_ids={c.unit_id for c in coverages}, kind=kind, values=values)
+    results, lines = check_eligibility(facts)
     _refuse_if_blocked(results)
     unit_id = next(line["unit_id"] for line in lines if line["unit_id"])
     unit = next(c.unit for c in coverages if c.unit_id == unit_id)
-    case = case_create(
-        kind=BusinessKind.CLAIM,
-        unit=unit,
-        applicant=actor,
-        title=f"{member.name} {Choice(plan_choice).label} {event_date:%Y-%m-%d}",
-    )
-    claim = Claim.objects.create(
-        unit=unit,
-        case=case,
-        member=member,
-        kind=kind,
-        plan_choice=plan_choice,
-        event_date=event_date,
-        disease=disease,
-        hospital=hospital.strip(),
-        accident_description=(accident_description or "").strip(),
-        injury=injury or "",
-        disability_grade=disability_grade if injury == Claim.Injury.DISABILITY else None,
-        payee_name=payee_name.strip(),
-        payee_bank=payee_bank.strip(),
-        payee_account=payee_account.strip(),
-        suggested_amount=sum((line["suggested"] for line in lines), Decimal("0.00")),
-        eligibility=[r.as_dict() for r in results],
-        created_by=actor,
-    )
+    claim = Claim(unit=unit, member=member, kind=kind, created_by=actor)
+    _apply_values(claim, values, results, lines)
+    claim.case = case_create(kind=BusinessKind.CLAIM, unit=unit, applicant=actor, title=_case_title(claim))
+    claim.save()
     _lines_write(claim, lines)
     audit_log(
         actor=actor,
@@ -299,50 +311,19 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
     fields = _clean_fields(fields)
     if "event_date" in fields:
         _check_event_date(fields["event_date"])
-    values = {
-        "plan_choice": fields.get("plan_choice", claim.plan_choice),
-        "event_date": fields.get("event_date", claim.event_date),
-        "disease": fields.get("disease", claim.disease),
-        "hospital": fields.get("hospital", claim.hospital),
-        "accident_description": fields.get("accident_description", claim.accident_description),
-        "injury": fields.get("injury", claim.injury),
-        "disability_grade": fields.get("disability_grade", claim.disability_grade),
-        "payee_name": fields.get("payee_name", claim.payee_name),
-        "payee_bank": fields.get("payee_bank", claim.payee_bank),
-        "payee_account": fields.get("payee_account", claim.payee_account),
-    }
-    _validate_fields(
-        kind=claim.kind,
-        **{
-            k: values[k]
-            for k in (
-                "plan_choice",
-                "disease",
-                "injury",
-                "disability_grade",
-                "hospital",
-                "payee_name",
-                "payee_bank",
-                "payee_account",
-            )
-        },
-    )
+    values = {field: fields.get(field, getattr(claim, field)) for field in EDITABLE_FIELDS}
+    _validate_fields(claim.kind, values)
     _member, coverages = member_in_agent_units(actor, claim.member.id_number)
-    data = {**values, "member": claim.member, "unit_ids": {c.unit_id for c in coverages}, "kind": claim.kind}
-    results, lines = check_eligibility(claim_like=data, actor=actor, exclude_claim=claim)
+    facts = ClaimFacts.of(
+        member=claim.member, unit_ids={c.unit_id for c in coverages}, kind=claim.kind, values=values
+    )
+    results, lines = check_eligibility(facts, exclude_claim=claim)
     _refuse_if_blocked(results)
     before = _audited_values(claim)
-    for key, value in values.items():
-        setattr(claim, key, value.strip() if isinstance(value, str) else value)
-    if claim.injury != Claim.Injury.DISABILITY:
-        claim.disability_grade = None
-    claim.suggested_amount = sum((line["suggested"] for line in lines), Decimal("0.00"))
-    claim.eligibility = [r.as_dict() for r in results]
+    _apply_values(claim, values, results, lines)
     claim.save()
     _lines_write(claim, lines)
-    Case.objects.filter(pk=claim.case_id).update(
-        title=f"{claim.member.name} {Choice(claim.plan_choice).label} {claim.event_date:%Y-%m-%d}"
-    )
+    Case.objects.filter(pk=claim.case_id).update(title=_case_title(claim))
     audit_log(
         actor=actor, verb="claim_update", obj=claim, changes=_edit_record(before, _audited_values(claim))
     )
@@ -350,19 +331,10 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
 
 
 def recheck(claim: Claim) -> list[RuleResult]:
-    """Eligibility as of now (for 上报 and for the reviewers' panel)."""
-    unit_ids = {claim.unit_id}
-    data = {
-        "member": claim.member,
-        "unit_ids": unit_ids,
-        "plan_choice": claim.plan_choice,
-        "disease": claim.disease,
-        "event_date": claim.event_date,
-        "kind": claim.kind,
-        "injury": claim.injury,
-        "disability_grade": claim.disability_grade,
-    }
-    results, _lines = check_eligibility(claim_like=data, actor=None, exclude_claim=claim)
+    """Eligibility as of now (for 上报 and for the reviewers' panel), through the claim's own unit."""
+    values = {field: getattr(claim, field) for field in ELIGIBILITY_FIELDS}
+    facts = ClaimFacts.of(member=claim.member, unit_ids={claim.unit_id}, kind=claim.kind, values=values)
+    results, _lines = check_eligibility(facts, exclude_claim=claim)
     return results
 
 
@@ -372,13 +344,8 @@ def claim_amount_cap(claim: Claim) -> Decimal:
     shares = {line.plan_id: line.shares for line in claim.lines.filter(is_active=True)}
     cap = Decimal("0.00")
     for plan, disease in _plans_and_diseases(claim.plan_choice, claim.disease):
-        benefit = (
-            disease.benefit_per_share
-            if disease and disease.benefit_per_share is not None
-            else plan.benefit_per_share
-        )
         cap += benefit_cap(
-            benefit_per_share=benefit,
+            benefit_per_share=_benefit_per_share(plan, disease),
             shares=shares.get(plan.pk, 0),
             injury=claim.injury,
             disability_grade=claim.disability_grade,

@@ -1,14 +1,15 @@
 from django.urls import path
 
-from claims import views
+from claims.views import claims
+from review.models import BusinessKind
+from review.views.agent import case_action_paths
 
 app_name = "claims"
 urlpatterns = [
-    path("", views.claim_list, name="list"),
-    path("new/", views.claim_create_view, name="create"),
-    path("member/", views.member_panel, name="member"),
-    path("<id:pk>/", views.claim_detail, name="detail"),
-    path("<id:pk>/edit/", views.claim_edit, name="edit"),
-    path("<id:pk>/submit/", views.claim_submit, name="submit"),
-    path("<id:pk>/delete/", views.claim_delete, name="delete"),
+    path("", claims.claim_list, name="list"),
+    path("new/", claims.claim_create_view, name="create"),
+    path("member/", claims.member_panel, name="member"),
+    path("<id:pk>/", claims.claim_detail, name="detail"),
+    path("<id:pk>/edit/", claims.claim_edit, name="edit"),
+    *case_action_paths(BusinessKind.CLAIM),  # 上报 / 删除
 ]

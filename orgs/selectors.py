@@ -11,5 +11,10 @@ def org_leaves():
     )
 
 
+def org_get_active(pk) -> OrgNode | None:
+    """An active node of the tree by its id, or None."""
+    return OrgNode.objects.filter(pk=pk, is_active=True).first()
+
+
 def org_districts():
     return OrgNode.objects.filter(kind=OrgNode.Kind.DISTRICT, is_active=True).order_by("position", "id")

@@ -40,12 +40,31 @@ def _org_filter(actor) -> dict:
 
 
 def report_for(actor, *, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
+    """统计报表: a Row per district in ACTOR's scope and per active plan — units, members in force TODAY,
+    fees received, claims filed and paid between START and END — with the districts' 合计."""
     leaves = [leaf for leaf in org_leaves() if not _org_filter(actor) or leaf.pk == actor.org_id]
     leaf_ids = [leaf.pk for leaf in leaves]
     by_org = {leaf.pk: Row(key=leaf.pk, label=leaf.name) for leaf in leaves}
     plans = list(Plan.objects.filter(is_active=True).order_by("position"))
     by_plan = {plan.pk: Row(key=plan.pk, label=plan.name) for plan in plans}
+    _count_units_and_members(by_org, by_plan, leaf_ids, today)
+    _sum_fees(by_org, by_plan, leaf_ids, start, end)
+    _count_claims_filed(by_org, by_plan, leaf_ids, start, end)
+    _sum_payouts(by_org, by_plan, leaf_ids, start, end)
 
+    districts = list(by_org.values())
+    max_fees = max((r.fees for r in districts), default=ZERO) or Decimal("1")
+    for row in districts:
+        row.extra["bar"] = int(row.fees * 100 / max_fees)  # the bar's width in %, the top district full
+    return {
+        "districts": districts,
+        "plans": list(by_plan.values()),
+        "totals": _totals(districts),
+        "max_fees": max_fees,
+    }
+
+
+def _count_units_and_members(by_org, by_plan, leaf_ids, today) -> None:
     units = Unit.objects.filter(
         deleted_at__isnull=True, approved_at__isnull=False, parent_org_id__in=leaf_ids
     )
@@ -65,6 +84,8 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
             by_plan[plan_id].members = members
             by_plan[plan_id].units = units_in_plan
 
+
+def _sum_fees(by_org, by_plan, leaf_ids, start, end) -> None:
     receipts = PaymentReceipt.objects.filter(
         paid_on__gte=start, paid_on__lte=end, notice__application__unit__parent_org_id__in=leaf_ids
     )
@@ -77,6 +98,8 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         if plan_id in by_plan:
             by_plan[plan_id].fees = amount or ZERO
 
+
+def _count_claims_filed(by_org, by_plan, leaf_ids, start, end) -> None:
     filed = ClaimLine.objects.filter(
         claim__case__submitted_at__date__gte=start,
         claim__case__submitted_at__date__lte=end,
@@ -90,6 +113,8 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         if plan_id in by_plan:
             by_plan[plan_id].claims_filed = count
 
+
+def _sum_payouts(by_org, by_plan, leaf_ids, start, end) -> None:
     payouts = Payout.objects.filter(
         paid_on__gte=start, paid_on__lte=end, claim__unit__parent_org_id__in=leaf_ids
     ).select_related("claim__unit")
@@ -106,14 +131,6 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         if plan_id in by_plan:
             by_plan[plan_id].paid_amount = amount.quantize(Decimal("0.01"))
             by_plan[plan_id].claims_paid = by_plan[plan_id].extra.get("paid_claims", 0)
-
-    districts = list(by_org.values())
-    return {
-        "districts": districts,
-        "plans": list(by_plan.values()),
-        "totals": _totals(districts),
-        "max_fees": max((r.fees for r in districts), default=ZERO) or Decimal("1"),
-    }
 
 
 def _plan_shares(payout) -> dict[int, Decimal]:

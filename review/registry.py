@@ -4,6 +4,7 @@ AppConfig.ready(). The engine calls these hooks inside its transaction — no si
 from dataclasses import dataclass
 
 from core.errors import Incomplete
+from review.models import Action
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,22 @@ class BusinessType:
 
     def agent_url(self, case) -> str:
         raise NotImplementedError
+
+    # --- the agent's 【上报】/【删除】: one view for every business (review.views.agent.case_action) --------
+
+    agent_list_url: str = ""  # URL name of the agent's list, where 上报 / 删除 lead back to
+    submitted_message: str = "已上报，当前状态：{status}"  # {status}: the status after 上报
+    deleted_message: str = "已删除"
+
+    def agent_case_for(self, actor, pk, action):
+        """The case behind the agent's URL PK (a claim, an application …) that ACTION applies to; 404
+        outside ACTOR's scope, a DomainError when there is nothing to act on."""
+        raise NotImplementedError
+
+    def agent_done_message(self, case, action) -> str:
+        """What the agent reads after ACTION succeeded on CASE."""
+        template = self.deleted_message if action == Action.DELETE else self.submitted_message
+        return template.format(status=case.status_label, unit=case.unit.name)
 
     # --- the agent's messages (notifications.services.case_message writes the sentence) ---------------
 

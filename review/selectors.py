@@ -5,7 +5,8 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from review.models import BusinessKind, Case, Material, Status, StepActor
+from review.engine import steps_ahead
+from review.models import BusinessKind, Case, Material, Status, StepActor, Transition
 from review.registry import business_type_for
 from review.rules import is_case_agent
 
@@ -86,6 +87,16 @@ def cases_decided_by(actor) -> QuerySet[Case]:
         .distinct()
         .order_by("-id")
     )
+
+
+def last_transition(case, action) -> Transition | None:
+    """The latest move of CASE by ACTION (e.g. its 不予给付), or None."""
+    return case.transitions.filter(action=action).order_by("-at", "-id").first()
+
+
+def timeline_context(case) -> dict:
+    """What review/_timeline.html needs: the moves so far (审核明细) and the steps still ahead."""
+    return {"transitions": case.transitions.all(), "steps_ahead": steps_ahead(case)}
 
 
 def active_materials(case) -> QuerySet[Material]:

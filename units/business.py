@@ -7,13 +7,33 @@ from core.errors import Incomplete
 from review.models import Action, BusinessKind
 from review.registry import BusinessType
 from units.models import BINDING_MATERIAL_SLOTS, UNIT_MATERIAL_SLOTS, Unit, UnitBinding, UnitChange
-from units.services import unit_binding_apply, unit_change_apply, unit_change_diff, unit_change_material_diff
+from units.selectors import binding_get_for, unit_get_for
+from units.services import (
+    merge_history_gap,
+    unit_binding_apply,
+    unit_case_to_act_on,
+    unit_change_apply,
+    unit_change_diff,
+    unit_change_material_diff,
+)
 
 
-class UnitRegistration(BusinessType):
+class UnitBusiness(BusinessType):
+    """单位注册 and 单位信息编辑 share the unit's URLs: 【上报】/【删除】 of a unit act on what its agent is
+    working on — the registration, or the pending edit of an approved unit."""
+
+    agent_list_url = "units:list"
+    submitted_message = "“{unit}”已上报，当前状态：{status}"
+
+    def agent_case_for(self, actor, pk, action):
+        return unit_case_to_act_on(unit_get_for(actor, pk), action)
+
+
+class UnitRegistration(UnitBusiness):
     """单位注册 (manual §1.1.1): district → city, 市直 units city only."""
 
     kind = BusinessKind.UNIT_REGISTRATION
+    deleted_message = "“{unit}”已删除"
     material_slots = UNIT_MATERIAL_SLOTS
     detail_template = "units/_unit_tabs.html"
 
@@ -22,8 +42,9 @@ class UnitRegistration(BusinessType):
 
     def check_submittable(self, case) -> None:
         unit = self.unit_of(case)
-        if unit.merge_history != Unit.MergeHistory.NONE and not unit.merged_from.exists():
-            raise Incomplete(f"请在基本信息中填写由哪些单位{unit.get_merge_history_display()}")
+        gap = merge_history_gap(unit.merge_history, unit.merged_from.exists())
+        if gap:
+            raise Incomplete(f"请在基本信息中填写由哪些单位{gap}")
         super().check_submittable(case)
 
     def on_approved(self, case, actor) -> None:
@@ -46,10 +67,12 @@ class UnitRegistration(BusinessType):
         return "单位注册完成，可以为职工办理参保业务。"
 
 
-class UnitChangeBusiness(BusinessType):
+class UnitChangeBusiness(UnitBusiness):
     """单位信息编辑 (manual §1.1.2): city only ("编辑市总审核中"); approval applies the change."""
 
     kind = BusinessKind.UNIT_CHANGE
+    # 删除 of a draft edit: only the edit goes, the unit and its approved data stay.
+    deleted_message = "已撤销“{unit}”的本次编辑，单位仍为审核通过，信息保持不变"
     material_slots = UNIT_MATERIAL_SLOTS
     detail_template = "units/_change_compare.html"
 
@@ -60,8 +83,9 @@ class UnitChangeBusiness(BusinessType):
 
     def check_submittable(self, case) -> None:
         change = self.change_of(case)
-        if change.merge_history != Unit.MergeHistory.NONE and not change.merged_from.exists():
-            raise Incomplete(f"请在基本信息中填写由哪些单位{change.get_merge_history_display()}")
+        gap = merge_history_gap(change.merge_history, change.merged_from.exists())
+        if gap:
+            raise Incomplete(f"请在基本信息中填写由哪些单位{gap}")
         super().check_submittable(case)
         if not unit_change_diff(change) and not unit_change_material_diff(change):
             raise Incomplete("单位信息没有任何修改，无需上报")
@@ -107,6 +131,12 @@ class UnitBindingBusiness(BusinessType):
     kind = BusinessKind.UNIT_BINDING
     material_slots = BINDING_MATERIAL_SLOTS
     detail_template = "units/_binding_info.html"
+    agent_list_url = "units:bindings"
+    submitted_message = "绑定申请已上报，当前状态：{status}"
+    deleted_message = "绑定申请已删除"
+
+    def agent_case_for(self, actor, pk, action):
+        return binding_get_for(actor, pk).case
 
     def binding_of(self, case) -> UnitBinding:
         return UnitBinding.objects.select_related("unit__parent_org", "requester", "previous_agent").get(

@@ -3,10 +3,17 @@ from django.core.exceptions import ValidationError
 
 from core.forms import MaterialFileInput, TextField
 from core.validators import validate_credit_code
-from orgs.models import OrgNode
-from orgs.selectors import org_leaves
+from orgs.selectors import org_get_active, org_leaves
 from units.models import InvoiceInfo, Unit
-from units.services import BINDING_UNAVAILABLE
+from units.services import BINDING_UNAVAILABLE, INVOICE_FIELDS, FieldRefusal
+
+
+class ServiceErrorsMixin:
+    """Show a service's refusal under the field it is about (FieldRefusal), else above the form."""
+
+    def add_service_error(self, error) -> None:
+        field = error.field if isinstance(error, FieldRefusal) and error.field in self.fields else None
+        self.add_error(field, error.message)
 
 
 def grouped_leaf_choices():
@@ -17,8 +24,9 @@ def grouped_leaf_choices():
     return [("", "请选择上级单位"), *groups.items()]
 
 
-class UnitBasicForm(forms.Form):
-    """基本信息 tab."""
+class UnitBasicForm(ServiceErrorsMixin, forms.Form):
+    """基本信息 tab — parsing only; the rules (leaf 上级单位, merge history, uniqueness) live in
+    units.services."""
 
     name = TextField(label="单位名称", max_length=100)
     credit_code = TextField(label="统一社会信用代码", max_length=40)
@@ -60,17 +68,10 @@ class UnitBasicForm(forms.Form):
         return phone
 
     def clean_parent_org(self):
-        org = OrgNode.objects.filter(pk=self.cleaned_data["parent_org"], is_active=True).first()
-        if org is None or not org.is_leaf:
+        org = org_get_active(self.cleaned_data["parent_org"])
+        if org is None:
             raise ValidationError("上级单位请选择到具体区县或市直类别")
         return org
-
-    def clean(self):
-        data = super().clean()
-        if data.get("merge_history") not in (None, Unit.MergeHistory.NONE) and not data.get("merged_from"):
-            label = dict(Unit.MergeHistory.choices)[data["merge_history"]]
-            self.add_error("merged_from", f"请搜索并选择由哪些单位{label}")
-        return data
 
     @classmethod
     def initial_from(cls, unit) -> dict:
@@ -114,8 +115,9 @@ class BindingReasonForm(forms.Form):
     reason = TextField(label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class InvoiceInfoForm(forms.Form):
-    """开票信息: 开一个户头 (the invoice fields) or 开多个户头 (an attachment)."""
+class InvoiceInfoForm(ServiceErrorsMixin, forms.Form):
+    """开票信息: 开一个户头 (the invoice fields) or 开多个户头 (an attachment). Parses the fields the mode
+    needs; the rules (专票 needs 开户行及账号, one record per unit) live in units.services."""
 
     mode = forms.ChoiceField(
         label="开票方式",
@@ -146,6 +148,22 @@ class InvoiceInfoForm(forms.Form):
                     self.add_error(
                         "taxpayer_id", error.messages[0].replace("统一社会信用代码", "纳税人识别号")
                     )
-            if data.get("invoice_type") == InvoiceInfo.InvoiceType.SPECIAL and not data.get("bank_account"):
-                self.add_error("bank_account", "开增值税专用发票必须填写开户行及账号")
         return data
+
+    @classmethod
+    def initial_for(cls, unit, info=None) -> dict:
+        """开一个户头 starts from the unit: 发票抬头 = its name, 纳税人识别号 = its credit code, its address
+        and phone; a saved record's own values win. 开多个户头 keeps no single-title fields, so switching
+        back starts from these defaults again."""
+        initial = {"mode": InvoiceInfo.Mode.SINGLE}
+        if unit is not None:
+            initial.update(
+                {
+                    "title": unit.name,
+                    "taxpayer_id": unit.credit_code,
+                    "address_phone": f"{unit.address} {unit.contact_phone}",
+                }
+            )
+        if info is not None:
+            initial.update({field: getattr(info, field) for field in INVOICE_FIELDS if getattr(info, field)})
+        return initial

@@ -118,6 +118,14 @@ BASIC_FIELDS = (
 )
 
 
+def merge_history_gap(merge_history: str, has_sources: bool) -> str:
+    """The label (合并 / 拆分) when a unit or a change says it came from other units but names none, else
+    "". One rule, checked at 保存 (units.services) and again at 上报 (units.business)."""
+    if merge_history != Unit.MergeHistory.NONE and not has_sources:
+        return Unit.MergeHistory(merge_history).label
+    return ""
+
+
 class UnitChange(models.Model):
     """单位信息编辑 — a pending change of an approved unit (manual §1.1.2), reviewed by the city.
 

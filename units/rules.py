@@ -1,13 +1,7 @@
-"""Who may do what with a unit. Views use these to show buttons; services check the same conditions."""
+"""Who may open the editor of a unit. 上报/删除 are decided like every business's: the buttons by
+review.ui.agent_case_actions (the status), the act by the engine (review.rules.is_case_agent)."""
 
 import rules
-
-from review.models import Status
-
-
-@rules.predicate
-def is_agent(user):
-    return user.is_authenticated and user.is_agent
 
 
 @rules.predicate
@@ -24,19 +18,4 @@ def can_open_editor(user, unit):
     return case.is_editable
 
 
-@rules.predicate
-def has_editable_case(user, unit):
-    case = unit.editing_case
-    return case is not None and case.is_editable
-
-
-@rules.predicate
-def has_draft_case(user, unit):
-    case = unit.editing_case
-    return case is not None and case.status == Status.DRAFT
-
-
-rules.add_perm("units.register_unit", is_agent)
 rules.add_perm("units.edit_unit", is_unit_agent & can_open_editor)
-rules.add_perm("units.submit_unit", is_unit_agent & has_editable_case)
-rules.add_perm("units.delete_unit", is_unit_agent & has_draft_case)

@@ -1,7 +1,9 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from review.models import BusinessKind, Case, Status
+from core.errors import InvalidTransition
+from review.models import Action, BusinessKind, Case, Status
+from review.selectors import timeline_context
 from units.models import InvoiceInfo, Unit, UnitBinding, UnitChange
 
 
@@ -38,6 +40,17 @@ def unit_list_for_agent(actor) -> QuerySet[Unit]:
     )
 
 
+def unit_directory_for(actor, *, query: str = "", org_id: int | None = None) -> QuerySet[Unit]:
+    """单位查询 for staff: the units in their scope, by part of the name or the start of the credit code,
+    and by 上级单位; newest first."""
+    units = units_visible_to(actor).select_related("parent_org", "agent", "registration_case__current_step")
+    if query:
+        units = units.filter(name__icontains=query) | units.filter(credit_code__istartswith=query.upper())
+    if org_id is not None:
+        units = units.filter(parent_org_id=org_id)
+    return units.order_by("-id")
+
+
 def unit_get_for(actor, pk) -> Unit:
     return get_object_or_404(
         _with_open_change(
@@ -45,6 +58,20 @@ def unit_get_for(actor, pk) -> Unit:
         ),
         pk=pk,
     )
+
+
+NOTHING_TO_ACT_ON = {
+    Action.SUBMIT: "没有需要上报的内容：请先编辑并保存单位信息",
+    Action.DELETE: "审核通过的单位不能删除",
+}
+
+
+def unit_case_to_act_on(unit: Unit, action: str) -> Case:
+    """What 【上报】/【删除】 of a unit acts on: its registration, or the pending edit of an approved unit."""
+    case = unit.editing_case
+    if case is None:
+        raise InvalidTransition(NOTHING_TO_ACT_ON[action])
+    return case
 
 
 def unit_cases(unit: Unit) -> QuerySet[Case]:
@@ -63,6 +90,11 @@ def unit_cases(unit: Unit) -> QuerySet[Case]:
     )
 
 
+def unit_timelines(unit: Unit) -> list[dict]:
+    """审核明细 of the unit: one timeline per business (registration, edits, bindings), newest first."""
+    return [{"case": case, **timeline_context(case)} for case in unit_cases(unit)]
+
+
 def unit_change_history(unit: Unit) -> QuerySet[UnitChange]:
     """变更记录: the applied edits, newest first, with who asked and when it took effect."""
     return (
@@ -72,12 +104,23 @@ def unit_change_history(unit: Unit) -> QuerySet[UnitChange]:
     )
 
 
-def unit_search_registered(query: str, *, exclude_pk=None, limit: int = 10) -> list[Unit]:
+def units_registered(actor) -> QuerySet[Unit]:
+    """The approved units every signed-in user may pick by name (合并/拆分 history, 单位绑定)."""
+    units = Unit.objects.filter(deleted_at__isnull=True, approved_at__isnull=False)
+    return units if actor.is_authenticated else units.none()
+
+
+def unit_registered_get(actor, pk) -> Unit:
+    """One picked unit of the type-ahead (404 unless approved and not deleted)."""
+    return get_object_or_404(units_registered(actor), pk=pk)
+
+
+def unit_search_registered(actor, query: str, *, exclude_pk=None, limit: int = 10) -> list[Unit]:
     """Type-ahead over approved units by name or credit code (only names are shown to agents)."""
     query = (query or "").strip()
     if len(query) < 1:
         return []
-    units = Unit.objects.filter(deleted_at__isnull=True, approved_at__isnull=False)
+    units = units_registered(actor)
     if exclude_pk:
         units = units.exclude(pk=exclude_pk)
     by_name = units.filter(name__icontains=query)
@@ -110,16 +153,41 @@ def invoice_rows_for_agent(actor) -> list[Unit]:
     )
 
 
+def units_without_invoice_info(actor) -> list[Unit]:
+    """The agent's approved units that have no 开票信息 yet (【新增开票信息】 picks among them)."""
+    return [unit for unit in invoice_rows_for_agent(actor) if not hasattr(unit, "invoice_info")]
+
+
 def invoice_infos_visible_to(actor) -> QuerySet[InvoiceInfo]:
-    """Finance and city reviewers read every unit's invoice info; agents their own units'."""
+    """Finance, city reviewers and the administrator read every unit's invoice info; agents their own
+    units'."""
     infos = InvoiceInfo.objects.select_related("unit__parent_org", "unit__agent").filter(
         unit__deleted_at__isnull=True
     )
     if actor.is_agent:
         return infos.filter(unit__agent=actor)
-    if actor.role in (actor.Role.FINANCE, actor.Role.CITY_REVIEWER, actor.Role.ADMIN):
+    if actor.sees_everything:
         return infos
     return infos.none()
+
+
+def invoice_info_get_for(actor, pk) -> InvoiceInfo:
+    return get_object_or_404(invoice_infos_visible_to(actor), pk=pk)
+
+
+def invoice_infos_search(actor, query: str = "") -> QuerySet[InvoiceInfo]:
+    """开票信息查询: by part of the unit's name or the start of the 纳税人识别号, by unit name."""
+    infos = invoice_infos_visible_to(actor)
+    if query:
+        infos = infos.filter(unit__name__icontains=query) | infos.filter(
+            taxpayer_id__istartswith=query.upper()
+        )
+    return infos.order_by("unit__name")
+
+
+def units_without_invoice_count(actor) -> int:
+    """How many approved units in ACTOR's scope have no 开票信息."""
+    return units_visible_to(actor).filter(approved_at__isnull=False, invoice_info__isnull=True).count()
 
 
 def binding_away_from(actor, unit_id) -> UnitBinding | None:

@@ -12,7 +12,16 @@ from notifications.services import notify_unbound
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material
 from review.services import case_create, material_upload
-from units.models import BASIC_FIELDS, UNIT_MATERIAL_SLOTS, InvoiceInfo, Unit, UnitBinding, UnitChange
+from units.models import (
+    BASIC_FIELDS,
+    UNIT_MATERIAL_SLOTS,
+    InvoiceInfo,
+    Unit,
+    UnitBinding,
+    UnitChange,
+    merge_history_gap,
+)
+from units.selectors import unit_case_to_act_on
 
 FIELD_LABELS = {field: Unit._meta.get_field(field).verbose_name for field in BASIC_FIELDS}
 # One answer for "no such unit", "another agent's draft", "not approved yet" and "someone else's open
@@ -37,9 +46,24 @@ def _check_unique(*, name: str, credit_code: str, exclude_pk=None) -> None:
         raise DomainError(f"统一社会信用代码 {credit_code} 已被注册，请核对", code=ErrorCode.DUPLICATE)
 
 
-def _check_leaf(parent_org) -> None:
-    if not parent_org.is_leaf:
-        raise DomainError("上级单位请选择到具体区县或市直类别")
+class FieldRefusal(DomainError):
+    """A refusal about one field of the form: the page shows it under that field (UnitBasicForm,
+    InvoiceInfoForm: add_service_error)."""
+
+    def __init__(self, message: str, *, field: str, code=None):
+        super().__init__(message, code=code)
+        self.field = field
+
+
+def _check_basic(fields: dict, merged_from, *, exclude_pk=None) -> None:
+    """The rules of 基本信息: 上级单位 is a leaf of the tree, a merge/split names its units, and name and
+    credit code are not another unit's."""
+    if not fields["parent_org"].is_leaf:
+        raise FieldRefusal("上级单位请选择到具体区县或市直类别", field="parent_org")
+    gap = merge_history_gap(fields["merge_history"], bool(merged_from))
+    if gap:
+        raise FieldRefusal(f"请搜索并选择由哪些单位{gap}", field="merged_from")
+    _check_unique(name=fields["name"], credit_code=fields["credit_code"], exclude_pk=exclude_pk)
 
 
 def basic_values(obj) -> dict:
@@ -93,8 +117,7 @@ def unit_register(*, actor, merged_from=(), **fields) -> Unit:
     """【注册单位信息】 → 【保存】 on tab 1: a new unit in 草稿 with its registration case."""
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以注册单位")
-    _check_leaf(fields["parent_org"])
-    _check_unique(name=fields["name"], credit_code=fields["credit_code"])
+    _check_basic(fields, merged_from)
     unit = Unit(agent=actor)
     _apply_basic(unit, fields=fields, merged_from=merged_from)
     unit.registration_case = case_create(
@@ -114,9 +137,8 @@ def unit_update_registration(*, actor, unit: Unit, merged_from=(), **fields) -> 
     case = unit.registration_case
     if unit.is_approved or not case.is_editable:
         raise InvalidTransition(f"当前状态为“{case.status_label}”，不能编辑")
-    _check_leaf(fields["parent_org"])
+    _check_basic(fields, merged_from, exclude_pk=unit.pk)
     before = basic_values(unit)
-    _check_unique(name=fields["name"], credit_code=fields["credit_code"], exclude_pk=unit.pk)
     _apply_basic(unit, fields=fields, merged_from=merged_from)
     Case.objects.filter(pk=case.pk).update(title=unit.name[:200])
     changes = model_diff(before, basic_values(unit))
@@ -160,8 +182,7 @@ def unit_change_save(*, actor, unit: Unit, merged_from=(), **fields) -> UnitChan
         raise InvalidTransition(
             f"该单位的信息变更正在审核中（{change.case.status_label}），审核完成前不能再次编辑"
         )
-    _check_leaf(fields["parent_org"])
-    _check_unique(name=fields["name"], credit_code=fields["credit_code"], exclude_pk=unit.pk)
+    _check_basic(fields, merged_from, exclude_pk=unit.pk)
     if change is None:
         case = case_create(kind=BusinessKind.UNIT_CHANGE, unit=unit, applicant=actor, title=unit.name)
         change = UnitChange(unit=unit, case=case)
@@ -237,18 +258,14 @@ def unit_change_apply(*, change: UnitChange, actor) -> Unit:
 @records_refusals("unit_submit", obj="unit")
 def unit_submit(*, actor, unit: Unit, expected_version: int | None = None) -> Case:
     """列表 【上报】: the registration, or the pending change, starts (or restarts) review at step 1."""
-    case = unit.editing_case
-    if case is None:
-        raise InvalidTransition("没有需要上报的内容：请先编辑并保存单位信息")
+    case = unit_case_to_act_on(unit, Action.SUBMIT)
     return case_transition(case=case, action=Action.SUBMIT, actor=actor, expected_version=expected_version)
 
 
 @records_refusals("unit_delete", obj="unit")
 def unit_delete(*, actor, unit: Unit) -> Case:
     """列表 【删除】: a never-submitted registration (the unit goes) or a draft change (discarded)."""
-    case = unit.editing_case
-    if case is None:
-        raise InvalidTransition("审核通过的单位不能删除")
+    case = unit_case_to_act_on(unit, Action.DELETE)
     return case_transition(case=case, action=Action.DELETE, actor=actor)
 
 
@@ -369,7 +386,7 @@ def invoice_info_save(*, actor, unit: Unit, data: dict, attachment=None, instanc
         for field in INVOICE_FIELDS[1:]:
             setattr(info, field, (data.get(field) or "").strip())
         if info.invoice_type == InvoiceInfo.InvoiceType.SPECIAL and not info.bank_account:
-            raise DomainError("开增值税专用发票必须填写开户行及账号")
+            raise FieldRefusal("开增值税专用发票必须填写开户行及账号", field="bank_account")
         info.attachment, info.attachment_name, info.attachment_type = "", "", ""
     else:
         for field in INVOICE_FIELDS[1:]:

@@ -364,6 +364,14 @@ def test_the_queue_filters_by_district_for_the_city(client, factory, queue_cases
 
 
 @pytest.mark.django_db
+def test_only_the_city_queue_offers_the_district_filter(client, factory):
+    client.force_login(factory.city_reviewer())
+    assert 'name="district"' in client.get("/review/").content.decode()
+    client.force_login(factory.district_reviewer("市南区"))
+    assert 'name="district"' not in client.get("/review/").content.decode()
+
+
+@pytest.mark.django_db
 def test_the_queue_filters_by_submission_date(client, factory, queue_cases):
     reviewer = factory.district_reviewer("市南区")
 

@@ -299,6 +299,8 @@ def demo_claim(demo):
 
 @pytest.mark.django_db
 def test_city_approval_swaps_the_agents_and_the_old_one_gets_404_everywhere(li, zhang, demo):
+    """One journey on purpose (longer than 60 lines): every screen of the unit's businesses is checked
+    for both agents against the same approval."""
     from enrollment.models import Application
 
     unit = demo["unit"]

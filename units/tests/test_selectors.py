@@ -73,28 +73,33 @@ def test_the_agents_list_is_newest_first(factory):
 
 @pytest.mark.django_db
 def test_the_search_finds_only_approved_live_units_by_part_of_the_name(units):
-    assert names(unit_search_registered("公司")) == {"市北乙公司", "市直丁公司"}
-    assert names(unit_search_registered(" 乙 ")) == {"市北乙公司"}
-    assert unit_search_registered("戊") == []
-    assert unit_search_registered("甲") == []
+    assert names(unit_search_registered(units["li"], "公司")) == {"市北乙公司", "市直丁公司"}
+    assert names(unit_search_registered(units["li"], " 乙 ")) == {"市北乙公司"}
+    assert unit_search_registered(units["li"], "戊") == []
+    assert unit_search_registered(units["li"], "甲") == []
 
 
 @pytest.mark.django_db
 def test_the_search_finds_a_unit_by_the_start_of_its_credit_code(units):
     code = units["丁"].credit_code
 
-    assert names(unit_search_registered(code[:17].lower())) == {"市直丁公司"}
-    assert unit_search_registered(code[:3]) == []  # too short to be a code
+    assert names(unit_search_registered(units["li"], code[:17].lower())) == {"市直丁公司"}
+    assert unit_search_registered(units["li"], code[:3]) == []  # too short to be a code
 
 
 @pytest.mark.django_db
 def test_the_search_leaves_out_the_unit_being_edited(units):
-    assert names(unit_search_registered("公司", exclude_pk=units["乙"].pk)) == {"市直丁公司"}
+    assert names(unit_search_registered(units["li"], "公司", exclude_pk=units["乙"].pk)) == {"市直丁公司"}
 
 
 @pytest.mark.django_db
 def test_an_empty_search_returns_nothing(units):
-    assert unit_search_registered("  ") == []
+    assert unit_search_registered(units["li"], "  ") == []
+
+
+@pytest.mark.django_db
+def test_the_search_shows_nothing_to_an_anonymous_visitor(units):
+    assert unit_search_registered(AnonymousUser(), "公司") == []
 
 
 @pytest.mark.django_db
@@ -102,7 +107,7 @@ def test_the_search_is_limited_and_sorted_by_name(factory):
     for letter in "EDCBA":
         factory.approved_unit(org="市直企业", name=f"青岛{letter}公司")
 
-    assert [u.name for u in unit_search_registered("青岛", limit=3)] == [
+    assert [u.name for u in unit_search_registered(factory.agent(), "青岛", limit=3)] == [
         "青岛A公司",
         "青岛B公司",
         "青岛C公司",

@@ -11,7 +11,7 @@ from review.engine import case_transition
 from review.models import Action, BusinessKind, Status
 from review.services import material_upload
 from units.models import Unit
-from units.services import unit_delete, unit_register, unit_submit, unit_update_registration
+from units.services import FieldRefusal, unit_delete, unit_register, unit_submit, unit_update_registration
 
 CREDIT = demo_credit_code("91370202MA3C8K7X1")
 OTHER_CREDIT = demo_credit_code("91370203MA3C8K7X2")
@@ -161,9 +161,23 @@ def test_districts_functional_areas_and_city_direct_categories_are_leaves(factor
 @pytest.mark.parametrize(
     ("history", "label"), [(Unit.MergeHistory.MERGE, "合并"), (Unit.MergeHistory.SPLIT, "拆分")]
 )
+def test_a_merged_or_split_unit_is_not_saved_without_the_picked_units(factory, agent, history, label):
+    with pytest.raises(FieldRefusal, match=f"请搜索并选择由哪些单位{label}") as refused:
+        unit_register(actor=agent, **basic(factory, merge_history=history))
+
+    assert refused.value.field == "merged_from"
+    assert not Unit.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("history", "label"), [(Unit.MergeHistory.MERGE, "合并"), (Unit.MergeHistory.SPLIT, "拆分")]
+)
 def test_a_merged_or_split_unit_cannot_be_submitted_without_the_picked_units(factory, agent, history, label):
-    unit = unit_register(actor=agent, **basic(factory, merge_history=history))
+    old = factory.approved_unit(name="老甲厂")
+    unit = unit_register(actor=agent, merged_from=[old], **basic(factory, merge_history=history))
     upload_materials(unit)
+    unit.merged_from.clear()  # e.g. changed in the admin after 保存: 上报 checks the same rule again
 
     with pytest.raises(Incomplete, match=f"请在基本信息中填写由哪些单位{label}"):
         unit_submit(actor=agent, unit=unit)

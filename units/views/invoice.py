@@ -1,28 +1,30 @@
-"""单位信息管理 → 开票信息管理 (manual §1.3): one invoice-information record per approved unit."""
+"""单位信息管理 → 开票信息管理 (manual §1.3): one invoice-information record per approved unit; 开票信息查询
+for finance, city reviewers and the administrator."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
+from accounts.decorators import agent_required
 from core.audit import audit_read
 from core.errors import DomainError
 from units.forms import InvoiceInfoForm
-from units.models import InvoiceInfo
-from units.selectors import invoice_infos_visible_to, invoice_rows_for_agent, units_visible_to
-from units.services import INVOICE_FIELDS, invoice_info_save
+from units.selectors import (
+    invoice_info_get_for,
+    invoice_infos_search,
+    invoice_rows_for_agent,
+    units_without_invoice_count,
+    units_without_invoice_info,
+)
+from units.services import invoice_info_save
 
 
-def _agent_only(request):
-    if not request.user.is_agent:
-        raise PermissionDenied
-
-
-@login_required
+@agent_required
 def invoice_list(request):
-    _agent_only(request)
+    """开票信息管理: the agent's approved units with their invoice info, and the notice for those without."""
     units = invoice_rows_for_agent(request.user)
     missing = [u for u in units if not hasattr(u, "invoice_info")]
     return render(
@@ -32,16 +34,8 @@ def invoice_list(request):
     )
 
 
-def _unit_defaults(unit) -> dict:
-    """开一个户头 defaults: 发票抬头 = unit name, 纳税人识别号 = credit code, the address and phone."""
-    return {
-        "title": unit.name,
-        "taxpayer_id": unit.credit_code,
-        "address_phone": f"{unit.address} {unit.contact_phone}",
-    }
-
-
 def _save(request, *, unit, instance=None):
+    """(form, saved) of a posted 开票信息."""
     form = InvoiceInfoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -53,18 +47,17 @@ def _save(request, *, unit, instance=None):
                 instance=instance,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_service_error(error)
         else:
             messages.success(request, f"“{unit.name}”的开票信息已保存")
             return form, True
     return form, False
 
 
-@login_required
+@agent_required
 def invoice_create(request):
     """【新增开票信息】: pick a unit without invoice info; title and taxpayer ID default to the unit's."""
-    _agent_only(request)
-    candidates = [u for u in invoice_rows_for_agent(request.user) if not hasattr(u, "invoice_info")]
+    candidates = units_without_invoice_info(request.user)
     unit_id = request.POST.get("unit") or request.GET.get("unit") or ""
     unit = next(
         (u for u in candidates if str(u.pk) == unit_id), candidates[0] if len(candidates) == 1 else None
@@ -77,34 +70,29 @@ def invoice_create(request):
         if saved:
             return redirect("units:invoices")
     else:
-        initial = {"mode": InvoiceInfo.Mode.SINGLE}
-        if unit is not None:
-            initial.update(_unit_defaults(unit))
-        form = InvoiceInfoForm(initial=initial)
+        form = InvoiceInfoForm(initial=InvoiceInfoForm.initial_for(unit))
     context = {"form": form, "unit": unit, "candidates": candidates, "page_title": "新增开票信息"}
     return render(request, "units/invoice_form.html", context)
 
 
-@login_required
+@agent_required
 def invoice_edit(request, pk):
-    _agent_only(request)
-    info = get_object_or_404(invoice_infos_visible_to(request.user), pk=pk)
+    """编辑 the unit's 开票信息."""
+    info = invoice_info_get_for(request.user, pk)
     if request.method == "POST":
         form, saved = _save(request, unit=info.unit, instance=info)
         if saved:
             return redirect("units:invoices")
     else:
-        # 开多个户头 keeps no single-title fields: switching back to 开一个户头 starts from the defaults.
-        saved = {field: getattr(info, field) for field in INVOICE_FIELDS}
-        initial = {**_unit_defaults(info.unit), **{k: v for k, v in saved.items() if v}}
-        form = InvoiceInfoForm(initial=initial)
+        form = InvoiceInfoForm(initial=InvoiceInfoForm.initial_for(info.unit, info))
     context = {"form": form, "unit": info.unit, "info": info, "page_title": "编辑开票信息"}
     return render(request, "units/invoice_form.html", context)
 
 
 @login_required
 def invoice_attachment(request, pk):
-    info = get_object_or_404(invoice_infos_visible_to(request.user), pk=pk)
+    """The 开多个户头 attachment, for whoever may read the unit's invoice info."""
+    info = invoice_info_get_for(request.user, pk)
     if not info.attachment:
         raise Http404
     audit_read(
@@ -120,25 +108,18 @@ def invoice_attachment(request, pk):
 
 @login_required
 def invoice_all(request):
-    """Finance / city reviewers: every unit's invoice information, searchable."""
-    if request.user.role not in (
-        request.user.Role.FINANCE,
-        request.user.Role.CITY_REVIEWER,
-        request.user.Role.ADMIN,
-    ):
+    """开票信息查询 — finance, city reviewers, the administrator: every unit's invoice information."""
+    if not request.user.sees_everything:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    infos = invoice_infos_visible_to(request.user)
-    if query:
-        infos = infos.filter(unit__name__icontains=query) | infos.filter(
-            taxpayer_id__istartswith=query.upper()
-        )
-    without = (
-        units_visible_to(request.user).filter(approved_at__isnull=False, invoice_info__isnull=True).count()
-    )
-    page = Paginator(infos.order_by("unit__name"), 20).get_page(request.GET.get("page"))
+    page = Paginator(invoice_infos_search(request.user, query), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "units/invoice_all.html",
-        {"page": page, "query": query, "without": without, "page_title": "开票信息查询"},
+        {
+            "page": page,
+            "query": query,
+            "without": units_without_invoice_count(request.user),
+            "page_title": "开票信息查询",
+        },
     )
