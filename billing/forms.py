@@ -14,10 +14,3 @@ class ReceiptForm(forms.Form):
     amount = MoneyField(label="到账金额（元）", maximum=Decimal("999999999999.99"))
     paid_on = BoundedDateField(label="到账日期", years_back=5, years_ahead=0)
     bank_reference = TextField(label="银行流水号", max_length=64)
-
-
-class PayoutForm(forms.Form):
-    """保障金给付 (the claims' payout screen, served from billing for now)."""
-
-    paid_on = BoundedDateField(label="给付日期", years_back=5, years_ahead=0)
-    bank_reference = TextField(label="银行流水号", max_length=64)

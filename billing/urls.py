@@ -1,6 +1,7 @@
 from django.urls import path
 
-from billing.views import notices, payouts, receipts
+from billing.views import notices, receipts
+from claims.views import payouts
 
 app_name = "billing"
 urlpatterns = [

@@ -76,3 +76,10 @@ class ClaimForm(forms.Form):
 
     def grouped_diseases(self):
         return diseases_grouped(["ZJ", "NG"])
+
+
+class PayoutForm(forms.Form):
+    """保障金给付 (finance): the transfer of the approved amount."""
+
+    paid_on = BoundedDateField(label="给付日期", years_back=5, years_ahead=0)
+    bank_reference = TextField(label="银行流水号", max_length=64)

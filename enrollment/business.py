@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.errors import Incomplete
 from enrollment.import_states import LIVE
 from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application
-from enrollment.selectors import application_summary, main_renewal
+from enrollment.selectors import application_get_for, application_summary, main_renewal
 from review.models import BusinessKind
 from review.registry import BusinessType
 
@@ -15,6 +15,12 @@ class Enrollment(BusinessType):
     kind = BusinessKind.ENROLLMENT
     material_slots = SUPPLEMENT_MATERIAL_SLOTS
     detail_template = "enrollment/_application_review.html"
+    agent_list_url = "enrollment:list"
+    submitted_message = "参保申请已上报，当前状态：{status}"
+    deleted_message = "参保申请已删除"
+
+    def agent_case_for(self, actor, pk, action):
+        return application_get_for(actor, pk).case
 
     def application_of(self, case) -> Application:
         return Application.objects.select_related("unit__parent_org", "unit__agent").get(case=case)

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from enrollment.views import applications, members, roster
+from review.models import BusinessKind
+from review.views.agent import case_action_paths
 
 app_name = "enrollment"
 urlpatterns = [
@@ -9,8 +11,7 @@ urlpatterns = [
     path("members/", members.member_search, name="members"),
     path("<id:pk>/", applications.application_detail, name="detail"),
     path("<id:pk>/edit/", applications.application_edit, name="edit"),
-    path("<id:pk>/submit/", applications.application_submit, name="submit"),
-    path("<id:pk>/delete/", applications.application_delete, name="delete"),
+    *case_action_paths(BusinessKind.ENROLLMENT),  # 上报 / 删除
     path("<id:pk>/roster/", roster.roster_list, name="roster"),
     path("<id:pk>/roster/export.xlsx", roster.roster_export, name="roster_export"),
     path("<id:pk>/roster/template/", roster.roster_template, name="roster_template"),

@@ -1,22 +1,20 @@
 """收款确认 (finance): the notices awaiting payment and the confirmation of one receipt."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.decorators import finance_required
 from billing.forms import ReceiptForm
 from billing.selectors import notice_for_confirmation, notices_awaiting_payment, receipts_on
 from billing.services import payment_confirm
-from billing.views import finance_only
 from core.errors import DomainError
 
 
-@login_required
+@finance_required
 def workbench(request):
     """待收款: notices awaiting payment (oldest due first) and today's receipts."""
-    finance_only(request)
     query = request.GET.get("q", "").strip()
     page = Paginator(notices_awaiting_payment(request.user, query=query), 20).get_page(
         request.GET.get("page")
@@ -32,10 +30,9 @@ def workbench(request):
     return render(request, "billing/workbench.html", context)
 
 
-@login_required
+@finance_required
 def confirm(request, pk):
     """收款确认: amount, date and bank reference; a different amount is refused."""
-    finance_only(request)
     notice = notice_for_confirmation(request.user, pk)
     receipt = getattr(notice, "receipt", None)
     if receipt is not None:  # an old link or a second tab: show the receipt, not an empty form

@@ -3,17 +3,11 @@ roster.py (参保职工名单: template, import, progress, errors, export) and m
 
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from enrollment.documents import XLSX
-
-
-def agent_only(request) -> None:
-    if not request.user.is_agent:
-        raise PermissionDenied
 
 
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:

@@ -6,8 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from accounts.decorators import agent_required
 from core.errors import DomainError
 from enrollment.forms import ApplicationForm, RosterUploadForm
 from enrollment.models import Application
@@ -20,9 +20,9 @@ from enrollment.selectors import (
     units_for_enrollment,
 )
 from enrollment.services import application_create, application_update, roster_import_current
-from enrollment.views import agent_only, to_roster_tab
-from review.models import Action, Status
-from review.web import agent_case_actions, agent_transition
+from enrollment.views import to_roster_tab
+from review.models import Status
+from review.ui import agent_case_actions
 
 Kind = Application.Kind
 
@@ -52,10 +52,9 @@ def row_actions(application: Application) -> list[dict]:
     )
 
 
-@login_required
+@agent_required
 def application_list(request):
     """参保业务经办 → 参保申请."""
-    agent_only(request)
     apps = application_list_for_agent(
         request.user, kind=request.GET.get("kind", ""), status=request.GET.get("status", "")
     )
@@ -81,10 +80,9 @@ def _period_fields(data: dict) -> dict:
     return {key: data[key] for key in ("plans", "period_start", "period_end", "note")}
 
 
-@login_required
+@agent_required
 def application_create_view(request):
     """【主保期参保】 / 【补充参保申请】 → the form → 【提交】 → the 参保职工名单 tab."""
-    agent_only(request)
     units = units_for_enrollment(request.user)
     if not units:
         messages.warning(request, "您还没有注册审核通过的单位，请先在“单位注册”中注册单位")
@@ -111,10 +109,9 @@ def application_create_view(request):
     return _form_page(request, form, kind=kind, units=units, title=title)
 
 
-@login_required
+@agent_required
 def application_edit(request, pk):
     """编辑 a 草稿/退回 application (a change of plans, 份 or period clears the roster)."""
-    agent_only(request)
     application = application_get_for(request.user, pk)
     if not application.case.is_editable:
         messages.error(request, f"当前状态为“{application.case.status_label}”，不能编辑")
@@ -152,21 +149,3 @@ def application_detail(request, pk):
         "page_title": f"{application.get_kind_display()} · {application.unit.name}",
     }
     return render(request, "enrollment/application_detail.html", context)
-
-
-@login_required
-@require_POST
-def application_submit(request, pk):
-    agent_only(request)
-    application = application_get_for(request.user, pk)
-    agent_transition(request, application.case, Action.SUBMIT, success="参保申请已上报，当前状态：{status}")
-    return redirect("enrollment:list")
-
-
-@login_required
-@require_POST
-def application_delete(request, pk):
-    agent_only(request)
-    application = application_get_for(request.user, pk)
-    agent_transition(request, application.case, Action.DELETE, success="参保申请已删除")
-    return redirect("enrollment:list")

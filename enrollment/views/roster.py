@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import agent_required
 from audit.reveal import may_reveal
 from core.audit import audit_read
 from core.errors import DomainError
@@ -27,7 +28,7 @@ from enrollment.services import (
 from enrollment.services import (
     roster_from_previous as roster_from_previous_service,
 )
-from enrollment.views import agent_only, to_roster_tab, xlsx_download
+from enrollment.views import to_roster_tab, xlsx_download
 
 ROSTER_PAGE_SIZES = (20, 50, 200)
 
@@ -100,11 +101,10 @@ def _start(request, application, start, **arguments):
 
 
 @upload_limit("ROSTER_MAX_BYTES")
-@login_required
+@agent_required
 @require_POST
 def roster_upload_view(request, pk):
     """【导入参保职工名单】 → 【上传】. Large files continue in the background (progress bar)."""
-    agent_only(request)
     application = application_get_for(request.user, pk)
     form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -116,11 +116,10 @@ def roster_upload_view(request, pk):
     )
 
 
-@login_required
+@agent_required
 @require_POST
 def roster_from_previous(request, pk):
     """Renewal: start from the previous period's roster (re-checked like an upload)."""
-    agent_only(request)
     return _start(request, application_get_for(request.user, pk), roster_from_previous_service)
 
 
@@ -141,11 +140,10 @@ def import_status(request, pk):
     return response
 
 
-@login_required
+@agent_required
 @require_POST
 def import_retry(request, pk, job_pk):
     """【重新导入】 an interrupted import from its stored file."""
-    agent_only(request)
     job = roster_import_get_for(request.user, application_pk=pk, pk=job_pk)
     try:
         job = roster_import_retry(actor=request.user, job=job)

@@ -1,40 +1,37 @@
 """保障金给付 (finance): approved claims awaiting the transfer, and recording one payout → 已结案.
 
-These are claims' screens (manual §3); they are served here under billing's URLs until they move to
-claims/views/payouts.py."""
+Claims' screens (manual §3) on finance's side, served under finance's URLs (/billing/payouts/, names
+billing:payouts and billing:payout_record) beside 收款确认."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from billing.forms import PayoutForm
-from billing.views import finance_only
+from accounts.decorators import finance_required
+from claims.forms import PayoutForm
 from claims.selectors import payout_claim_get_for, payouts_awaiting
 from claims.services import claim_payout_record
 from core.errors import DomainError
 
 
-@login_required
+@finance_required
 def payouts(request):
     """保障金给付: claims approved by the city, awaiting the transfer."""
-    finance_only(request)
     page = Paginator(payouts_awaiting(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "billing/payouts.html", {"page": page, "page_title": "保障金给付"})
+    return render(request, "claims/payouts.html", {"page": page, "page_title": "保障金给付"})
 
 
-@login_required
+@finance_required
 def payout_record(request, claim_pk):
     """Record the transfer of the approved amount → 已结案 (once; a second time is refused)."""
-    finance_only(request)
     claim = payout_claim_get_for(request.user, claim_pk)
     payout = getattr(claim, "payout", None)
     if payout is not None:  # already paid: show the record, not an empty form
         if request.method == "POST":
             messages.error(request, "该申请已记录给付并结案，无需重复给付")
         context = {"claim": claim, "payout": payout, "page_title": "保障金给付"}
-        return render(request, "billing/payout_record.html", context)
+        return render(request, "claims/payout_record.html", context)
     form = PayoutForm(request.POST or None, initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,4 +44,4 @@ def payout_record(request, claim_pk):
             )
             return redirect("billing:payouts")
     context = {"claim": claim, "form": form, "page_title": "保障金给付"}
-    return render(request, "billing/payout_record.html", context)
+    return render(request, "claims/payout_record.html", context)
