@@ -41,7 +41,7 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken, reason: str = "用户停用") -> bool:
     """停用 (by its owner), or revoked with the owner's password change or deactivation."""
-    if actor.pk != token.user_id and not (actor.is_superuser or actor.role == actor.Role.ADMIN):
+    if actor.pk != token.user_id and not (actor.is_superuser or actor.is_admin):
         raise NotAllowed("您无权停用该令牌")
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason[:50]

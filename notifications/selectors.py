@@ -38,7 +38,7 @@ def work_waiting(user) -> list[WaitingWork]:
                 oldest=queue["oldest"],
             )
         ]
-    if user.role == user.Role.FINANCE:
+    if user.is_finance:
         from billing.selectors import notices_awaiting_payment
         from claims.selectors import payouts_awaiting
 

@@ -110,7 +110,7 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     staff = User.objects.filter(
         is_active=True,
-        role__in=[User.Role.DISTRICT_REVIEWER, User.Role.CITY_REVIEWER, User.Role.FINANCE],
+        role__in=User.WORK_QUEUE_ROLES,
     ).select_related("org")
     written = 0
     for user in staff:

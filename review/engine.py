@@ -58,7 +58,7 @@ def steps_ahead(case) -> list[WorkflowStep]:
 
 def _actor_role_label(actor) -> str:
     label = actor.get_role_display()
-    if actor.role == actor.Role.DISTRICT_REVIEWER and actor.org_id:
+    if actor.is_district_reviewer and actor.org_id:
         label += f"（{actor.org.name}）"
     return label
 

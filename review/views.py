@@ -52,7 +52,7 @@ def queue(request):
             "page": page,
             "form": form,
             "page_title": "待审核业务",
-            "show_district": request.user.role == "city_reviewer",
+            "show_district": request.user.is_city_reviewer,
         },
     )
 
