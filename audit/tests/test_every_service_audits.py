@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
-from core.demo import tiny_pdf
 from core.models import AuditLog
+from core.samples import tiny_pdf
 from review.models import Transition
 
 MODULES = [
