@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.sms import send_sms
+from core.navigation import work_waiting
 from notifications.models import Notification
 from review.models import Action, Status
 from review.registry import business_type_for
@@ -105,8 +106,6 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
 
     Idempotent per day: running it again the same day refreshes that day's message instead of adding one.
     Returns the number of messages written."""
-    from notifications.selectors import work_waiting
-
     today = today or timezone.localdate()
     staff = User.objects.filter(
         is_active=True,
