@@ -20,13 +20,11 @@ from review.models import Action, Status
 
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
-    """At final approval: freeze today's fee and issue the notice (in the engine's transaction).
+    """At final approval, once enrollment froze that day's fee (enrollment.hooks.application_approved):
+    issue the notice, in the engine's transaction.
 
     Refused while the union's account is not configured: the approval then rolls back as a whole."""
-    from enrollment.services import refreeze_fees
-
     union_account()
-    refreeze_fees(application=application, on=timezone.localdate())
     application.refresh_from_db()
     today = timezone.localdate()
     notice, _ = PaymentNotice.objects.get_or_create(

@@ -50,9 +50,12 @@ class Enrollment(BusinessType):
         super().check_submittable(case)
 
     def on_approved(self, case, actor) -> None:
-        from billing.services import payment_notice_issue
+        from enrollment.hooks import application_approved
+        from enrollment.services import refreeze_fees
 
-        payment_notice_issue(application=self.application_of(case), actor=actor)
+        application = self.application_of(case)
+        refreeze_fees(application=application, on=timezone.localdate())
+        application_approved.publish(application=application, actor=actor)
 
     def on_settled(self, case, actor) -> None:
         from enrollment.services import coverage_create_for

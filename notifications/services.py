@@ -58,7 +58,8 @@ def _deliver(*, recipient, text: str, **fields) -> Notification:
 
 
 def notify_case_transition(*, case, transition) -> Notification | None:
-    """Called by the review engine for each move; the agent's own moves (上报/删除) need no message."""
+    """Subscribed to every move of the review engine (review.registry.case_moved); the agent's own moves
+    (上报/删除) need no message."""
     if transition.actor_id == case.agent_id or transition.to_status == Status.DELETED:
         return None
     agent = User.objects.filter(pk=case.agent_id, is_active=True).first()

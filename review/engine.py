@@ -4,7 +4,7 @@ TRANSITIONS is the whole table of allowed moves (status, action) → possible ne
 workflow's steps decide which of them applies. `case_transition` re-reads the case inside its
 transaction, checks the table and the actor, then performs a conditional UPDATE on (pk, version,
 status): if zero rows change, someone else acted first and the caller gets ConcurrentChange. One
-Transition row is written per successful move.
+Transition row is written per successful move, then the move is published (review.registry.case_moved).
 """
 
 import rules
@@ -15,9 +15,8 @@ from django.utils import timezone
 from core.audit import records_refusals
 from core.errors import ConcurrentChange, DomainError, InvalidTransition, NotAllowed
 from core.text import bounded_text
-from notifications.services import notify_case_transition
 from review.models import Action, Case, Status, StepActor, Transition, WorkflowStep
-from review.registry import business_type_for
+from review.registry import business_type_for, case_moved
 from review.rules import PERMISSION_FOR_ACTION
 
 TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -161,6 +160,6 @@ def case_transition(
         business.on_rejected(fresh, actor)
     elif to_status == Status.DELETED:
         business.on_deleted(fresh, actor)
-    # After the hooks, so that the message can say what they produced (the notice's amount and due date).
-    notify_case_transition(case=fresh, transition=transition)
+    # After the hooks, so that a message can say what they produced (the notice's amount and due date).
+    case_moved.publish(case=fresh, transition=transition)
     return fresh

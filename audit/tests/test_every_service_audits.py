@@ -40,7 +40,8 @@ NOT_SERVICES = {
     "claims.services.check_submittable": "read: raises when materials or rules are missing",
     "enrollment.services.resolve_period": "read: computes a period",
     "enrollment.services.coverage_create_for": "internal step of payment_confirm (which writes the row)",
-    "enrollment.services.refreeze_fees": "internal step of payment_notice_issue (which writes the row)",
+    "enrollment.services.refreeze_fees": "internal step of the final approval, before payment_notice_issue "
+    "(which writes the row)",
     "review.engine.applicable_steps": "read: the steps of a chain",
     "review.engine.steps_ahead": "read: the steps still ahead",
     "review.services.case_create": "internal step of unit_register / application_create / claim_create / "
