@@ -12,13 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.sms import send_sms
 from core.navigation import work_waiting
 from notifications.models import Notification
+from notifications.tasks import send_notification_sms
 from review.models import Action, Status
 from review.registry import business_type_for
-
-SMS_PREFIX = "【职工互助保障】"
 
 
 def _reason(text: str) -> str:
@@ -51,8 +49,6 @@ def case_message(*, case, transition) -> str:
 def _deliver(*, recipient, text: str, **fields) -> Notification:
     notification = Notification.objects.create(recipient=recipient, text=text[:300], **fields)
     if recipient.mobile:
-        from notifications.tasks import send_notification_sms  # the task module imports this one
-
         transaction.on_commit(lambda: send_notification_sms.enqueue(notification.pk))
     return notification
 
@@ -128,22 +124,6 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
         )
         written += 1
     return written
-
-
-def notification_sms_send(*, notification_id: int) -> bool:
-    """Send the SMS of one message unless it was sent already (a task re-run after its worker died).
-
-    At least once: the message is marked sent after the gateway accepted it, so a worker killed between
-    the two sends it again on the re-run — a duplicate SMS rather than a lost one.
-    """
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id, sms_sent_at=None).first()
-    )
-    if notification is None or not notification.recipient.mobile:
-        return False
-    send_sms(notification.recipient.mobile, f"{SMS_PREFIX}{notification.text[:120]}")
-    Notification.objects.filter(pk=notification.pk, sms_sent_at=None).update(sms_sent_at=timezone.now())
-    return True
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

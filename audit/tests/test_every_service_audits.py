@@ -60,8 +60,6 @@ NOT_SERVICES = {
     "claims.services.claim_amount_cap": "read: the largest amount the city may approve",
     "billing.services.payment_notice_document": "read: the notice's PDF (kept in storage at the first "
     "download); notice_pdf records the read",
-    "notifications.services.notification_sms_send": "the SMS of a message already written; sms_sent_at "
-    "on the message is the record",
     "enrollment.services.roster_import_runs_now": "read: the now-or-background rule",
     "enrollment.roster_import.plan_columns": "read: the roster template's plan columns",
 }

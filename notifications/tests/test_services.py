@@ -11,7 +11,7 @@ from accounts import sms
 from core.errors import NotAllowed
 from core.samples import tiny_pdf
 from notifications.models import Notification
-from notifications.services import notification_sms_send
+from notifications.sms import notification_sms_send
 from review.engine import case_transition
 from review.models import Action
 from tests.tasks import run_queued_tasks
