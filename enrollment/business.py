@@ -7,7 +7,7 @@ from core.errors import Incomplete
 from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application, RosterImport
 from enrollment.periods import expiry_month_label
 from enrollment.selectors import current_period
-from review.models import BusinessKind
+from review.models import BusinessKind, Status
 from review.registry import BusinessType
 
 
@@ -92,5 +92,5 @@ class Enrollment(BusinessType):
         return f"已确认收款，保期生效，名单中的{a.roster_count}名职工自{a.period_start:%Y-%m-%d}起享受保障。"
 
     def message_url(self, case, transition) -> str:
-        tab = "?tab=payment" if transition.to_status == "approved" else ""
+        tab = "?tab=payment" if transition.to_status == Status.APPROVED else ""
         return self.agent_url(case) + tab
