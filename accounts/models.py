@@ -58,6 +58,14 @@ class User(AbstractUser):
         return self.real_name or self.username
 
     @property
+    def role_label(self) -> str:
+        """The role as the timeline and the audit trail name it: 区县审核员（市南区）, 财务 …"""
+        label = self.get_role_display()
+        if self.is_district_reviewer and self.org_id:
+            label += f"（{self.org.name}）"
+        return label
+
+    @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number or "")
 

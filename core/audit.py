@@ -28,10 +28,7 @@ def _clean(value):
 def _actor_fields(actor) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "", "actor_role": ""}
-    role = actor.get_role_display()
-    if getattr(actor, "org_id", None) and actor.is_district_reviewer:
-        role += f"（{actor.org.name}）"
-    return {"actor": actor, "actor_name": actor.display_name[:100], "actor_role": role[:50]}
+    return {"actor": actor, "actor_name": actor.display_name[:100], "actor_role": actor.role_label[:50]}
 
 
 def audit_log(

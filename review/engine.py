@@ -55,13 +55,6 @@ def steps_ahead(case) -> list[WorkflowStep]:
     return steps[ids.index(case.current_step_id) :] if case.current_step_id in ids else []
 
 
-def _actor_role_label(actor) -> str:
-    label = actor.get_role_display()
-    if actor.is_district_reviewer and actor.org_id:
-        label += f"（{actor.org.name}）"
-    return label
-
-
 def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
     workflow = case.workflow
     if action == Action.SUBMIT:
@@ -142,7 +135,7 @@ def case_transition(
         case=fresh,
         actor=actor,
         actor_name=actor.display_name,
-        actor_role=_actor_role_label(actor),
+        actor_role=actor.role_label,
         at=now,
         action=action,
         step_name=step_name,

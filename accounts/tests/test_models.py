@@ -30,3 +30,9 @@ def test_each_role_predicate_answers_for_exactly_its_roles(predicate):
 
 def test_staff_with_a_work_queue_is_the_set_the_daily_digest_queries():
     assert set(User.WORK_QUEUE_ROLES) == PREDICATES["has_work_queue"]
+
+
+@pytest.mark.django_db
+def test_the_role_label_names_a_district_reviewers_district(factory):
+    assert factory.district_reviewer("市南区").role_label == "区县审核员（市南区）"
+    assert factory.city_reviewer().role_label == "市总审核员"
