@@ -83,14 +83,8 @@ def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
     raise InvalidTransition(f"未知操作：{action}")
 
 
-@records_refusals("case_transition", obj="case")
-@transaction.atomic
-def case_transition(
-    *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None, data=None
-) -> Case:
-    """Perform ACTION on CASE as ACTOR; raise a DomainError with a Chinese message when refused."""
-    action = Action(action)
-    fresh = Case.objects.select_related("workflow", "current_step", "unit", "org").get(pk=case.pk)
+def _checked_reason(fresh: Case, action: Action, actor, reason: str, expected_version: int | None) -> str:
+    """Refuse a move the table, the version or the actor does not allow; return the cleaned reason."""
     if expected_version is not None and fresh.version != expected_version:
         raise ConcurrentChange(f"该业务已被他人处理，当前状态为“{fresh.status_label}”，请刷新后查看")
     if (fresh.status, action) not in TRANSITIONS:
@@ -104,7 +98,30 @@ def case_transition(
     reason = bounded_text(reason, label="意见/原因", max_length=REASON_MAX_LENGTH, multiline=True)
     if action in REASON_REQUIRED and not reason:
         raise DomainError(REASON_REQUIRED[action])
+    return reason
 
+
+def _run_business_hook(business, case: Case, actor, to_status: str) -> None:
+    """The business's own consequence of the move (inside the engine's transaction)."""
+    if to_status == Status.APPROVED:
+        business.on_approved(case, actor)
+    elif to_status in (Status.EFFECTIVE, Status.CLOSED):
+        business.on_settled(case, actor)
+    elif to_status == Status.REJECTED:
+        business.on_rejected(case, actor)
+    elif to_status == Status.DELETED:
+        business.on_deleted(case, actor)
+
+
+@records_refusals("case_transition", obj="case")
+@transaction.atomic
+def case_transition(
+    *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None, data=None
+) -> Case:
+    """Perform ACTION on CASE as ACTOR; raise a DomainError with a Chinese message when refused."""
+    action = Action(action)
+    fresh = Case.objects.select_related("workflow", "current_step", "unit", "org").get(pk=case.pk)
+    reason = _checked_reason(fresh, action, actor, reason, expected_version)
     business = business_type_for(fresh.kind)
     if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
         note = business.on_decision(fresh, actor, action, data or {})
@@ -145,14 +162,7 @@ def case_transition(
         to_label=fresh.status_label,
         reason=reason,
     )
-    if to_status == Status.APPROVED:
-        business.on_approved(fresh, actor)
-    elif to_status in (Status.EFFECTIVE, Status.CLOSED):
-        business.on_settled(fresh, actor)
-    elif to_status == Status.REJECTED:
-        business.on_rejected(fresh, actor)
-    elif to_status == Status.DELETED:
-        business.on_deleted(fresh, actor)
+    _run_business_hook(business, fresh, actor, to_status)
     # After the hooks, so that a message can say what they produced (the notice's amount and due date).
     case_moved.publish(case=fresh, transition=transition)
     return fresh
