@@ -45,7 +45,20 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
     by_org = {leaf.pk: Row(key=leaf.pk, label=leaf.name) for leaf in leaves}
     plans = list(Plan.objects.filter(is_active=True).order_by("position"))
     by_plan = {plan.pk: Row(key=plan.pk, label=plan.name) for plan in plans}
+    _count_units_and_members(by_org, by_plan, leaf_ids, today=today)
+    _count_fees(by_org, by_plan, leaf_ids, start=start, end=end)
+    _count_claims_filed(by_org, by_plan, leaf_ids, start=start, end=end)
+    _count_payouts(by_org, by_plan, leaf_ids, start=start, end=end)
+    districts = list(by_org.values())
+    return {
+        "districts": districts,
+        "plans": list(by_plan.values()),
+        "totals": _totals(districts),
+        "max_fees": max((r.fees for r in districts), default=ZERO) or Decimal("1"),
+    }
 
+
+def _count_units_and_members(by_org: dict, by_plan: dict, leaf_ids: list[int], *, today) -> None:
     units = Unit.objects.filter(
         deleted_at__isnull=True, approved_at__isnull=False, parent_org_id__in=leaf_ids
     )
@@ -65,6 +78,8 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
             by_plan[plan_id].members = members
             by_plan[plan_id].units = units_in_plan
 
+
+def _count_fees(by_org: dict, by_plan: dict, leaf_ids: list[int], *, start, end) -> None:
     receipts = PaymentReceipt.objects.filter(
         paid_on__gte=start, paid_on__lte=end, notice__application__unit__parent_org_id__in=leaf_ids
     )
@@ -77,6 +92,8 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         if plan_id in by_plan:
             by_plan[plan_id].fees = amount or ZERO
 
+
+def _count_claims_filed(by_org: dict, by_plan: dict, leaf_ids: list[int], *, start, end) -> None:
     filed = ClaimLine.objects.filter(
         claim__case__submitted_at__date__gte=start,
         claim__case__submitted_at__date__lte=end,
@@ -90,6 +107,8 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         if plan_id in by_plan:
             by_plan[plan_id].claims_filed = count
 
+
+def _count_payouts(by_org: dict, by_plan: dict, leaf_ids: list[int], *, start, end) -> None:
     payouts = Payout.objects.filter(
         paid_on__gte=start, paid_on__lte=end, claim__unit__parent_org_id__in=leaf_ids
     ).select_related("claim__unit")
@@ -106,14 +125,6 @@ def report_for(actor, *, start: datetime.date, end: datetime.date, today: dateti
         if plan_id in by_plan:
             by_plan[plan_id].paid_amount = amount.quantize(Decimal("0.01"))
             by_plan[plan_id].claims_paid = by_plan[plan_id].extra.get("paid_claims", 0)
-
-    districts = list(by_org.values())
-    return {
-        "districts": districts,
-        "plans": list(by_plan.values()),
-        "totals": _totals(districts),
-        "max_fees": max((r.fees for r in districts), default=ZERO) or Decimal("1"),
-    }
 
 
 def _plan_shares(payout) -> dict[int, Decimal]:
