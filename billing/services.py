@@ -104,11 +104,11 @@ def payment_confirm(
             )
     except IntegrityError:
         raise InvalidTransition(f"缴费通知单 {notice.number} 已确认收款，无需重复确认") from None
-    # One record of the fact: the 收款确认 move's timeline row (amount and 流水号), shown on the audit screen.
     case_transition(
         case=case,
         action=Action.CONFIRM_PAYMENT,
         actor=actor,
         reason=f"到账 {amount:,.2f} 元，流水号 {bank_reference}",
     )
+    # One record of the fact: this 收款确认 move's timeline row (amount, 流水号), read by the audit screen.
     return receipt

@@ -440,13 +440,13 @@ def claim_payout_record(*, actor, claim: Claim, paid_on: datetime.date, bank_ref
             )
     except IntegrityError:
         raise InvalidTransition("该申请已记录给付并结案，无需重复给付") from None
-    # One record of the fact: the 给付 move's timeline row (amount and 流水号), shown on the audit screen.
     case_transition(
         case=claim.case,
         action=Action.RECORD_PAYOUT,
         actor=actor,
         reason=f"给付 {claim.approved_amount:,.2f} 元，流水号 {bank_reference}",
     )
+    # One record of the fact: this 给付 move's timeline row (amount, 流水号), read by the audit screen.
     return payout
 
 
