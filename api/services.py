@@ -55,3 +55,12 @@ def api_token_revoke(*, actor, token: ApiToken, reason: str = "用户停用") ->
             changes={"prefix": token.prefix, "reason": reason},
         )
     return bool(updated)
+
+
+def api_tokens_revoke_all(*, user, actor, reason: str) -> int:
+    """Every live token of USER, revoked (修改密码, 停用): subscribed to accounts.hooks.credentials_withdrawn.
+    Returns how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(actor=actor, token=token, reason=reason)
+    return len(tokens)

@@ -24,8 +24,7 @@ class Hook:
     def subscribers(self) -> tuple[Callable, ...]:
         return tuple(self._subscribers)
 
-    def publish(self, **facts) -> None:
-        """Call every subscriber with FACTS as keyword arguments; an exception rolls the publisher's
-        transaction back, like any other step of it."""
-        for subscriber in self._subscribers:
-            subscriber(**facts)
+    def publish(self, **facts) -> list:
+        """Call every subscriber with FACTS as keyword arguments and return what each returned, in order;
+        an exception rolls the publisher's transaction back, like any other step of it."""
+        return [subscriber(**facts) for subscriber in self._subscribers]

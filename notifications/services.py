@@ -71,7 +71,8 @@ def notify_case_transition(*, case, transition) -> Notification | None:
 
 
 def notify_unbound(*, binding) -> Notification | None:
-    """单位绑定 approved: the previous agent learns that the unit and its businesses left his account."""
+    """单位绑定 approved (units.hooks.binding_applied): the previous agent learns that the unit and its
+    businesses left his account."""
     agent = User.objects.filter(pk=binding.previous_agent_id, is_active=True).first()
     if agent is None:
         return None

@@ -143,8 +143,7 @@ def s_user_deactivate(f, mp):
 
 
 def s_api_tokens_revoke_all(f, mp):
-    from accounts.services import api_tokens_revoke_all
-    from api.services import api_token_create
+    from api.services import api_token_create, api_tokens_revoke_all
 
     agent = f.agent()
     api_token_create(actor=agent, name="x")
