@@ -67,7 +67,7 @@ def finance(factory):
 
 @pytest.fixture
 def pdf_file():
-    from core.demo import tiny_pdf
+    from core.samples import tiny_pdf
 
     return lambda name="doc.pdf": ContentFile(tiny_pdf(name), name=name)
 

@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401 — login events into the audit trail
+        from accounts.navigation import MENU
+        from core import navigation
+
+        navigation.register(*MENU)

@@ -58,6 +58,14 @@ class User(AbstractUser):
         return self.real_name or self.username
 
     @property
+    def role_label(self) -> str:
+        """The role as the timeline and the audit trail name it: 区县审核员（市南区）, 财务 …"""
+        label = self.get_role_display()
+        if self.is_district_reviewer and self.org_id:
+            label += f"（{self.org.name}）"
+        return label
+
+    @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number or "")
 
@@ -65,13 +73,20 @@ class User(AbstractUser):
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile or "")
 
+    # One predicate per question the code asks about a role; nothing outside `accounts` compares
+    # `role` with a value or spells out a set of roles.
+    WORK_QUEUE_ROLES = (Role.DISTRICT_REVIEWER, Role.CITY_REVIEWER, Role.FINANCE)
+
     @property
     def is_agent(self) -> bool:
         return self.role == self.Role.AGENT
 
     @property
+    def is_district_reviewer(self) -> bool:
+        return self.role == self.Role.DISTRICT_REVIEWER
+
+    @property
     def is_city_reviewer(self) -> bool:
-        """市总审核员: the last step of every chain; sees every district in the review queue."""
         return self.role == self.Role.CITY_REVIEWER
 
     @property
@@ -79,22 +94,58 @@ class User(AbstractUser):
         return self.role in (self.Role.DISTRICT_REVIEWER, self.Role.CITY_REVIEWER)
 
     @property
-    def is_district_reviewer(self) -> bool:
-        """Reads only the businesses of units in their district."""
-        return self.role == self.Role.DISTRICT_REVIEWER
-
-    @property
     def is_finance(self) -> bool:
         return self.role == self.Role.FINANCE
+
+    @property
+    def is_admin(self) -> bool:
+        """The administrator role (系统管理员); not the same as Django's `is_superuser` flag."""
+        return self.role == self.Role.ADMIN
 
     @property
     def is_auditor(self) -> bool:
         return self.role == self.Role.AUDITOR
 
     @property
-    def is_administrator(self) -> bool:
-        """The 管理员 role or a superuser."""
-        return self.is_superuser or self.role == self.Role.ADMIN
+    def sees_everything(self) -> bool:
+        """City reviewers, finance and administrators read across all districts."""
+        return self.role in (self.Role.CITY_REVIEWER, self.Role.FINANCE, self.Role.ADMIN)
+
+    @property
+    def sees_only_own_scope(self) -> bool:
+        """Agents (their own units) and district reviewers (their district) read a scoped slice."""
+        return self.role in (self.Role.AGENT, self.Role.DISTRICT_REVIEWER)
+
+    @property
+    def is_case_staff(self) -> bool:
+        """Staff who handle the business (reviewers, finance, administrator): the unit directory, member
+        search and statistics. Not agents, not the auditor."""
+        return self.role in (
+            self.Role.DISTRICT_REVIEWER,
+            self.Role.CITY_REVIEWER,
+            self.Role.FINANCE,
+            self.Role.ADMIN,
+        )
+
+    @property
+    def has_work_queue(self) -> bool:
+        """Reviewers and finance have items waiting at their step (badges, the daily digest)."""
+        return self.role in self.WORK_QUEUE_ROLES
+
+    @property
+    def may_read_audit(self) -> bool:
+        """The audit trail (操作日志) is read by the auditor and the administrator."""
+        return self.role in (self.Role.AUDITOR, self.Role.ADMIN)
+
+    @property
+    def may_reveal(self) -> bool:
+        """「显示完整」: the roles that work with masked values in full (not the administrator or auditor)."""
+        return self.role in (
+            self.Role.AGENT,
+            self.Role.DISTRICT_REVIEWER,
+            self.Role.CITY_REVIEWER,
+            self.Role.FINANCE,
+        )
 
     @property
     def password_expired(self) -> bool:
@@ -107,11 +158,6 @@ class User(AbstractUser):
             return True
         age = timezone.now() - self.password_changed_at
         return age.days >= settings.PASSWORD_MAX_AGE_DAYS
-
-    @property
-    def sees_everything(self) -> bool:
-        """City reviewers, finance and administrators read across all districts."""
-        return self.role in (self.Role.CITY_REVIEWER, self.Role.FINANCE, self.Role.ADMIN)
 
 
 class SmsCode(models.Model):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.hooks import credentials_withdrawn
 from accounts.models import SmsCode, User
 from accounts.realname import verify_real_name
 from accounts.sms import send_sms
@@ -147,7 +148,7 @@ def password_change(*, actor: User, new_password: str, reason: str = "") -> User
     actor.set_password(new_password)
     actor.password_changed_at = timezone.now()
     actor.save(update_fields=["password", "password_changed_at"])
-    revoked = api_tokens_revoke_all(user=actor, actor=actor, reason="修改密码")
+    revoked = sum(credentials_withdrawn.publish(user=actor, actor=actor, reason="修改密码"))
     audit_log(
         actor=actor,
         verb="password_change",
@@ -162,7 +163,7 @@ def password_change(*, actor: User, new_password: str, reason: str = "") -> User
 def user_deactivate(*, user: User, actor) -> int:
     """The administrator 停用s an account (in /admin/): its API tokens are revoked with it."""
     User.objects.filter(pk=user.pk).update(is_active=False)
-    revoked = api_tokens_revoke_all(user=user, actor=actor, reason="账号停用")
+    revoked = sum(credentials_withdrawn.publish(user=user, actor=actor, reason="账号停用"))
     audit_log(
         actor=actor,
         verb="user_deactivate",
@@ -171,12 +172,3 @@ def user_deactivate(*, user: User, actor) -> int:
         changes={"revoked_tokens": revoked},
     )
     return revoked
-
-
-def api_tokens_revoke_all(*, user: User, actor, reason: str) -> int:
-    from api.services import api_token_revoke
-
-    tokens = list(user.api_tokens.filter(revoked_at__isnull=True))
-    for token in tokens:
-        api_token_revoke(actor=actor, token=token, reason=reason)
-    return len(tokens)

@@ -43,7 +43,7 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken, reason: str = "用户停用") -> bool:
     """停用 (by its owner), or revoked with the owner's password change or deactivation."""
-    if actor.pk != token.user_id and not actor.is_administrator:
+    if actor.pk != token.user_id and not (actor.is_superuser or actor.is_admin):
         raise NotAllowed("您无权停用该令牌")
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason[:50]
@@ -57,3 +57,12 @@ def api_token_revoke(*, actor, token: ApiToken, reason: str = "用户停用") ->
             changes={"prefix": token.prefix, "reason": reason},
         )
     return bool(updated)
+
+
+def api_tokens_revoke_all(*, user, actor, reason: str) -> int:
+    """Every live token of USER, revoked (修改密码, 停用): subscribed to accounts.hooks.credentials_withdrawn.
+    Returns how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(actor=actor, token=token, reason=reason)
+    return len(tokens)

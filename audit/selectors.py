@@ -6,8 +6,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, F, Q, Value
 
-from core.audit import VERB_LABELS
 from core.models import AuditLog
+from core.verbs import VERB_LABELS
 from review.models import Action, Transition
 
 CASE_PREFIX = "case:"

@@ -13,7 +13,7 @@ from core.models import AuditLog
 
 
 def _admin_only(actor):
-    if actor is None or actor.role != actor.Role.ADMIN:
+    if actor is None or not actor.is_admin:
         raise NotAllowed("只有管理员可以解除登录锁定")
 
 

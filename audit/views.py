@@ -27,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _auditors_only(request):
-    if request.user.role not in (request.user.Role.AUDITOR, request.user.Role.ADMIN):
+    if not request.user.may_read_audit:
         raise PermissionDenied
 
 
@@ -71,7 +71,7 @@ def log_export(request):
 
 
 def _admin_only(request):
-    if request.user.role != request.user.Role.ADMIN:
+    if not request.user.is_admin:
         raise PermissionDenied
 
 

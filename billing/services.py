@@ -20,8 +20,8 @@ from review.models import Action, Status
 
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
-    """At final approval, in the engine's transaction, once the application's fees are frozen at today's
-    rates (enrollment's approval hook does that first): the notice of the amount due.
+    """At final approval, once enrollment froze that day's fee (enrollment.hooks.application_approved):
+    issue the notice, in the engine's transaction.
 
     Refused while the union's account is not configured: the approval then rolls back as a whole."""
     union_account()
@@ -120,10 +120,5 @@ def payment_confirm(
         actor=actor,
         reason=f"到账 {amount:,.2f} 元，流水号 {bank_reference}",
     )
-    audit_log(
-        actor=actor,
-        verb="payment_confirm",
-        obj=notice,
-        changes={"amount": str(amount), "reference": bank_reference},
-    )
+    # One record of the fact: this 收款确认 move's timeline row (amount, 流水号), read by the audit screen.
     return receipt

@@ -7,6 +7,9 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from claims.business import ClaimBusiness
+        from claims.navigation import MENU
+        from core import navigation
         from review.registry import register
 
         register(ClaimBusiness())
+        navigation.register(*MENU)

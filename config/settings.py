@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "audit",
+    "demo",  # seed_demo for make run / make dev; uses every app, used by none
 ]
 
 MIDDLEWARE = [

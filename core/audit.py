@@ -13,71 +13,6 @@ from core.models import AuditLog
 # The client address of the request being served (set by core.middleware.AuditContextMiddleware).
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
-# Chinese names of the verbs for the audit screen (a verb without one is shown as it is).
-VERB_LABELS = {
-    "login": "登录成功",
-    "login_failed": "登录失败",
-    "logout": "退出登录",
-    "session_timeout": "会话超时退出",
-    "lockout": "账号锁定",
-    "lockout_release": "解除登录锁定",
-    "password_change": "修改密码",
-    "password_expired": "密码过期强制修改",
-    "agent_register": "代办员注册",
-    "sms_code_send": "发送短信验证码",
-    "sms_code_verify": "校验短信验证码",
-    "api_token_create": "生成接口令牌",
-    "api_token_revoke": "停用接口令牌",
-    "api_auth_failed": "接口令牌认证失败",
-    "admin_add": "系统管理：新增",
-    "admin_change": "系统管理：修改",
-    "admin_delete": "系统管理：删除",
-    "case_create": "创建业务",
-    "case_transition": "业务状态变更",
-    "material_upload": "上传材料",
-    "material_remove": "删除材料",
-    "material_view": "查看材料",
-    "unit_register": "注册单位",
-    "unit_update": "修改单位注册信息",
-    "unit_change_save": "保存单位信息变更",
-    "unit_change_update": "修改单位信息变更",
-    "unit_change_apply": "单位信息变更生效",
-    "unit_submit": "上报单位",
-    "unit_delete": "删除单位",
-    "unit_binding_create": "单位绑定申请",
-    "unit_binding_update": "修改单位绑定申请",
-    "unit_binding_apply": "单位绑定生效",
-    "invoice_info_save": "保存开票信息",
-    "invoice_attachment_view": "查看开票附件",
-    "application_create": "创建参保申请",
-    "application_update": "修改参保申请",
-    "roster_import": "导入参保职工名单",
-    "roster_import_retry": "重新导入名单",
-    "roster_export": "导出名单",
-    "roster_errors_export": "下载名单错误清单",
-    "payment_confirm": "收款确认",
-    "notice_pdf": "下载缴费通知单",
-    "claim_create": "保存保障金申请",
-    "claim_update": "修改保障金申请",
-    "claim_approved_amount": "核定给付金额",
-    "claim_payout": "记录给付",
-    "member_lookup": "会员查询",
-    "reveal": "显示完整",
-    "report_export": "导出统计报表",
-    "audit_export": "导出操作日志",
-    "audit_prune": "清理过期日志",
-    "api_read": "接口读取个人信息",
-    "binding_form_export": "下载绑定申请表",
-    "roster_upload": "上传参保职工名单",
-    "notice_issue": "生成缴费通知单",
-    "user_deactivate": "停用账号",
-    "claim_view": "查看保障金申请",
-}
-
-
-def verb_label(verb: str) -> str:
-    return VERB_LABELS.get(verb, verb)
-
 
 def _clean(value):
     """JSON-safe, with ID numbers and account numbers masked."""
@@ -93,10 +28,7 @@ def _clean(value):
 def _actor_fields(actor) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "", "actor_role": ""}
-    role = actor.get_role_display()
-    if getattr(actor, "org_id", None) and actor.role == "district_reviewer":
-        role += f"（{actor.org.name}）"
-    return {"actor": actor, "actor_name": actor.display_name[:100], "actor_role": role[:50]}
+    return {"actor": actor, "actor_name": actor.display_name[:100], "actor_role": actor.role_label[:50]}
 
 
 def audit_log(

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.verbs import verb_label
+
 
 class AuditLog(models.Model):
     """操作日志 — the one audit trail: every mutation (success or refusal), every login event and every read
@@ -50,8 +52,6 @@ class AuditLog(models.Model):
         ]
 
     def __str__(self):
-        from core.audit import verb_label
-
         return f"{self.at:%Y-%m-%d %H:%M} {verb_label(self.verb)} {self.object_repr}"
 
     def save(self, *args, **kwargs):

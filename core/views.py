@@ -17,9 +17,9 @@ def home(request):
         return redirect("units:list")
     if user.is_reviewer:
         return redirect("review:queue")
-    if user.role == user.Role.FINANCE:
+    if user.is_finance:
         return redirect("billing:workbench")
-    if user.role == user.Role.AUDITOR:
+    if user.is_auditor:
         return redirect("audit:log")
     return redirect("units:directory")
 

@@ -7,7 +7,7 @@ from core.errors import Incomplete
 from enrollment.import_states import LIVE
 from enrollment.models import SUPPLEMENT_MATERIAL_SLOTS, Application
 from enrollment.selectors import application_get_for, application_summary, main_renewal
-from review.models import BusinessKind
+from review.models import BusinessKind, Status
 from review.registry import BusinessType
 
 
@@ -50,13 +50,12 @@ class Enrollment(BusinessType):
         super().check_submittable(case)
 
     def on_approved(self, case, actor) -> None:
-        """Freeze today's fees into the application, then 缴费通知单 (billing) for the amount due."""
-        from billing.services import payment_notice_issue
+        from enrollment.hooks import application_approved
         from enrollment.services import refreeze_fees
 
         application = self.application_of(case)
         refreeze_fees(application=application, on=timezone.localdate())
-        payment_notice_issue(application=application, actor=actor)
+        application_approved.publish(application=application, actor=actor)
 
     def on_settled(self, case, actor) -> None:
         from enrollment.services import coverage_create_for
@@ -91,5 +90,5 @@ class Enrollment(BusinessType):
         return f"已确认收款，保期生效，名单中的{a.roster_count}名职工自{a.period_start:%Y-%m-%d}起享受保障。"
 
     def message_url(self, case, transition) -> str:
-        tab = "?tab=payment" if transition.to_status == "approved" else ""
+        tab = "?tab=payment" if transition.to_status == Status.APPROVED else ""
         return self.agent_url(case) + tab

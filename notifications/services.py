@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.sms import send_sms
+from core.navigation import work_waiting
 from notifications.models import Notification
+from notifications.tasks import send_notification_sms
 from review.models import Action, Status
 from review.registry import business_type_for
-
-SMS_PREFIX = "【职工互助保障】"
 
 
 def _reason(text: str) -> str:
@@ -50,14 +49,13 @@ def case_message(*, case, transition) -> str:
 def _deliver(*, recipient, text: str, **fields) -> Notification:
     notification = Notification.objects.create(recipient=recipient, text=text[:300], **fields)
     if recipient.mobile:
-        from notifications.tasks import send_notification_sms  # the task module imports this one
-
         transaction.on_commit(lambda: send_notification_sms.enqueue(notification.pk))
     return notification
 
 
 def notify_case_transition(*, case, transition) -> Notification | None:
-    """Called by the review engine for each move; the agent's own moves (上报/删除) need no message."""
+    """Subscribed to every move of the review engine (review.registry.case_moved); the agent's own moves
+    (上报/删除) need no message."""
     if transition.actor_id == case.agent_id or transition.to_status == Status.DELETED:
         return None
     agent = User.objects.filter(pk=case.agent_id, is_active=True).first()
@@ -73,7 +71,8 @@ def notify_case_transition(*, case, transition) -> Notification | None:
 
 
 def notify_unbound(*, binding) -> Notification | None:
-    """单位绑定 approved: the previous agent learns that the unit and its businesses left his account."""
+    """单位绑定 approved (units.hooks.binding_applied): the previous agent learns that the unit and its
+    businesses left his account."""
     agent = User.objects.filter(pk=binding.previous_agent_id, is_active=True).first()
     if agent is None:
         return None
@@ -105,12 +104,10 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
 
     Idempotent per day: running it again the same day refreshes that day's message instead of adding one.
     Returns the number of messages written."""
-    from notifications.selectors import work_waiting
-
     today = today or timezone.localdate()
     staff = User.objects.filter(
         is_active=True,
-        role__in=[User.Role.DISTRICT_REVIEWER, User.Role.CITY_REVIEWER, User.Role.FINANCE],
+        role__in=User.WORK_QUEUE_ROLES,
     ).select_related("org")
     written = 0
     for user in staff:
@@ -128,22 +125,6 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
         )
         written += 1
     return written
-
-
-def notification_sms_send(*, notification_id: int) -> bool:
-    """Send the SMS of one message unless it was sent already (a task re-run after its worker died).
-
-    At least once: the message is marked sent after the gateway accepted it, so a worker killed between
-    the two sends it again on the re-run — a duplicate SMS rather than a lost one.
-    """
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id, sms_sent_at=None).first()
-    )
-    if notification is None or not notification.recipient.mobile:
-        return False
-    send_sms(notification.recipient.mobile, f"{SMS_PREFIX}{notification.text[:120]}")
-    Notification.objects.filter(pk=notification.pk, sms_sent_at=None).update(sms_sent_at=timezone.now())
-    return True
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

@@ -1,8 +1,9 @@
-"""Background work of notifications: thin wrappers around services (django-tasks, database queue)."""
+"""Background work of notifications: thin wrappers (django-tasks, database queue). The job lives in
+notifications.sms, so that services can enqueue it without an import cycle."""
 
 from django_tasks import task
 
-from notifications.services import notification_sms_send
+from notifications.sms import notification_sms_send
 
 
 @task()

@@ -34,7 +34,7 @@ class Row:
 
 def _org_filter(actor) -> dict:
     """Restrict to the actor's district, or nothing for city-wide roles."""
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_district_reviewer:
         return {"pk": actor.org_id}
     return {}
 

@@ -4,7 +4,7 @@ TRANSITIONS is the whole table of allowed moves (status, action) → possible ne
 workflow's steps decide which of them applies. `case_transition` re-reads the case inside its
 transaction, checks the table and the actor, then performs a conditional UPDATE on (pk, version,
 status): if zero rows change, someone else acted first and the caller gets ConcurrentChange. One
-Transition row is written per successful move.
+Transition row is written per successful move, then the move is published (review.registry.case_moved).
 """
 
 import rules
@@ -15,9 +15,8 @@ from django.utils import timezone
 from core.audit import records_refusals
 from core.errors import ConcurrentChange, DomainError, InvalidTransition, NotAllowed
 from core.text import bounded_text
-from notifications.services import notify_case_transition
 from review.models import Action, Case, Status, StepActor, Transition, WorkflowStep
-from review.registry import business_type_for
+from review.registry import business_type_for, case_moved
 from review.rules import PERMISSION_FOR_ACTION
 
 TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -56,13 +55,6 @@ def steps_ahead(case) -> list[WorkflowStep]:
     return steps[ids.index(case.current_step_id) :] if case.current_step_id in ids else []
 
 
-def _actor_role_label(actor) -> str:
-    label = actor.get_role_display()
-    if actor.role == actor.Role.DISTRICT_REVIEWER and actor.org_id:
-        label += f"（{actor.org.name}）"
-    return label
-
-
 def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
     workflow = case.workflow
     if action == Action.SUBMIT:
@@ -91,14 +83,8 @@ def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
     raise InvalidTransition(f"未知操作：{action}")
 
 
-@records_refusals("case_transition", obj="case")
-@transaction.atomic
-def case_transition(
-    *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None, data=None
-) -> Case:
-    """Perform ACTION on CASE as ACTOR; raise a DomainError with a Chinese message when refused."""
-    action = Action(action)
-    fresh = Case.objects.select_related("workflow", "current_step", "unit", "org").get(pk=case.pk)
+def _checked_reason(fresh: Case, action: Action, actor, reason: str, expected_version: int | None) -> str:
+    """Refuse a move the table, the version or the actor does not allow; return the cleaned reason."""
     if expected_version is not None and fresh.version != expected_version:
         raise ConcurrentChange(f"该业务已被他人处理，当前状态为“{fresh.status_label}”，请刷新后查看")
     if (fresh.status, action) not in TRANSITIONS:
@@ -112,7 +98,30 @@ def case_transition(
     reason = bounded_text(reason, label="意见/原因", max_length=REASON_MAX_LENGTH, multiline=True)
     if action in REASON_REQUIRED and not reason:
         raise DomainError(REASON_REQUIRED[action])
+    return reason
 
+
+def _run_business_hook(business, case: Case, actor, to_status: str) -> None:
+    """The business's own consequence of the move (inside the engine's transaction)."""
+    if to_status == Status.APPROVED:
+        business.on_approved(case, actor)
+    elif to_status in (Status.EFFECTIVE, Status.CLOSED):
+        business.on_settled(case, actor)
+    elif to_status == Status.REJECTED:
+        business.on_rejected(case, actor)
+    elif to_status == Status.DELETED:
+        business.on_deleted(case, actor)
+
+
+@records_refusals("case_transition", obj="case")
+@transaction.atomic
+def case_transition(
+    *, case: Case, action: str, actor, reason: str = "", expected_version: int | None = None, data=None
+) -> Case:
+    """Perform ACTION on CASE as ACTOR; raise a DomainError with a Chinese message when refused."""
+    action = Action(action)
+    fresh = Case.objects.select_related("workflow", "current_step", "unit", "org").get(pk=case.pk)
+    reason = _checked_reason(fresh, action, actor, reason, expected_version)
     business = business_type_for(fresh.kind)
     if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
         note = business.on_decision(fresh, actor, action, data or {})
@@ -143,7 +152,7 @@ def case_transition(
         case=fresh,
         actor=actor,
         actor_name=actor.display_name,
-        actor_role=_actor_role_label(actor),
+        actor_role=actor.role_label,
         at=now,
         action=action,
         step_name=step_name,
@@ -153,14 +162,7 @@ def case_transition(
         to_label=fresh.status_label,
         reason=reason,
     )
-    if to_status == Status.APPROVED:
-        business.on_approved(fresh, actor)
-    elif to_status in (Status.EFFECTIVE, Status.CLOSED):
-        business.on_settled(fresh, actor)
-    elif to_status == Status.REJECTED:
-        business.on_rejected(fresh, actor)
-    elif to_status == Status.DELETED:
-        business.on_deleted(fresh, actor)
-    # After the hooks, so that the message can say what they produced (the notice's amount and due date).
-    notify_case_transition(case=fresh, transition=transition)
+    _run_business_hook(business, fresh, actor, to_status)
+    # After the hooks, so that a message can say what they produced (the notice's amount and due date).
+    case_moved.publish(case=fresh, transition=transition)
     return fresh

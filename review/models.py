@@ -32,6 +32,20 @@ class Status(models.TextChoices):
     DELETED = "deleted", "已删除"
 
 
+# How each status is shown ({% status_badge case %}, Bootstrap badge classes); registered in ReviewConfig.
+STATUS_BADGES = {
+    Status.DRAFT: "text-bg-secondary",
+    Status.IN_REVIEW: "text-bg-primary",
+    Status.RETURNED: "text-bg-danger",
+    Status.NEEDS_MATERIALS: "text-bg-warning",
+    Status.APPROVED: "text-bg-success",
+    Status.REJECTED: "text-bg-dark",
+    Status.EFFECTIVE: "text-bg-success",
+    Status.CLOSED: "text-bg-info",
+    Status.DELETED: "text-bg-light border",
+}
+
+
 class Action(models.TextChoices):
     SUBMIT = "submit", "上报"
     APPROVE = "approve", "通过"

@@ -1,10 +1,16 @@
 """Business types plug into the engine here: each app registers one BusinessType per kind in its
-AppConfig.ready(). The engine calls these hooks inside its transaction — no signals, nothing hidden."""
+AppConfig.ready(). The engine calls these hooks inside its transaction — no signals, nothing hidden.
+
+Others hear of every move through `case_moved` (notifications subscribes): the engine publishes
+(case, transition) after the business hooks, so a subscriber can read what they produced."""
 
 from dataclasses import dataclass
 
 from core.errors import Incomplete
+from core.hooks import Hook
 from review.models import Action
+
+case_moved = Hook("review.case_moved")  # case=…, transition=… after each move, in the engine's transaction
 
 
 @dataclass(frozen=True)

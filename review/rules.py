@@ -16,19 +16,15 @@ def is_current_step_reviewer(user, case):
     if not user.is_authenticated or step is None:
         return False
     if step.actor == StepActor.DISTRICT:
-        return (
-            user.role == user.Role.DISTRICT_REVIEWER
-            and user.org_id is not None
-            and user.org_id == case.org_id
-        )
+        return user.is_district_reviewer and user.org_id is not None and user.org_id == case.org_id
     if step.actor == StepActor.CITY:
-        return user.role == user.Role.CITY_REVIEWER
+        return user.is_city_reviewer
     return False
 
 
 @rules.predicate
 def is_finance(user, case=None):
-    return user.is_authenticated and user.role == user.Role.FINANCE
+    return user.is_authenticated and user.is_finance
 
 
 PERMISSION_FOR_ACTION = {

@@ -20,7 +20,7 @@ def cases_visible_to(actor) -> QuerySet[Case]:
             (Q(unit__agent=actor) & ~Q(kind=BusinessKind.UNIT_BINDING))
             | Q(kind=BusinessKind.UNIT_BINDING, applicant=actor)
         )
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_district_reviewer:
         return cases.filter(org_id=actor.org_id).exclude(status=Status.DRAFT)
     if actor.sees_everything:
         return cases.exclude(status=Status.DRAFT)
@@ -35,7 +35,7 @@ def scope_business(actor, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if actor.is_agent:
         return queryset.filter(unit__agent=actor)
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_district_reviewer:
         return queryset.filter(case__org_id=actor.org_id).exclude(case__status=Status.DRAFT)
     if actor.sees_everything:
         return queryset.exclude(case__status=Status.DRAFT)
@@ -59,9 +59,9 @@ def review_queue_for(
 ) -> QuerySet[Case]:
     """Cases waiting at the actor's step, oldest submission first."""
     cases = Case.objects.filter(status=Status.IN_REVIEW).select_related("unit", "org", "current_step")
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_district_reviewer:
         cases = cases.filter(current_step__actor=StepActor.DISTRICT, org_id=actor.org_id)
-    elif actor.role == actor.Role.CITY_REVIEWER:
+    elif actor.is_city_reviewer:
         cases = cases.filter(current_step__actor=StepActor.CITY)
     else:
         return cases.none()

@@ -5,7 +5,7 @@ import itertools
 from django.core.files.base import ContentFile
 
 from accounts.models import User
-from core.demo import demo_credit_code, demo_id, tiny_pdf
+from core.samples import demo_credit_code, demo_id, tiny_pdf
 from orgs.models import OrgNode
 from review.engine import case_transition
 from review.models import Action

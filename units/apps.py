@@ -6,9 +6,12 @@ class UnitsConfig(AppConfig):
     verbose_name = "单位信息管理"
 
     def ready(self):
+        from core import navigation
         from review.registry import register
         from units.business import UnitBindingBusiness, UnitChangeBusiness, UnitRegistration
+        from units.navigation import MENU
 
         register(UnitRegistration())
         register(UnitChangeBusiness())
         register(UnitBindingBusiness())
+        navigation.register(*MENU)

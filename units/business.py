@@ -4,10 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Incomplete
-from review.models import Action, BusinessKind
+from review.models import Action, BusinessKind, Status
 from review.registry import BusinessType
 from units.models import BINDING_MATERIAL_SLOTS, UNIT_MATERIAL_SLOTS, Unit, UnitBinding, UnitChange
-from units.selectors import binding_get_for, unit_get_for
+from units.selectors import binding_get_for, unit_change_before_after, unit_get_for
 from units.services import (
     merge_history_gap,
     unit_binding_apply,
@@ -108,6 +108,7 @@ class UnitChangeBusiness(UnitBusiness):
         return {
             "unit": change.unit,
             "change": change,
+            "before_after": unit_change_before_after(change) if applied else None,
             "diff": None if applied else unit_change_diff(change),
             "material_diff": None if applied else unit_change_material_diff(change),
         }
@@ -122,7 +123,7 @@ class UnitChangeBusiness(UnitBusiness):
         return "变更后的单位信息已生效，可在“变更记录”中查看。"
 
     def message_url(self, case, transition) -> str:
-        return self.agent_url(case) + ("?tab=history" if transition.to_status == "approved" else "")
+        return self.agent_url(case) + ("?tab=history" if transition.to_status == Status.APPROVED else "")
 
 
 class UnitBindingBusiness(BusinessType):
@@ -163,6 +164,6 @@ class UnitBindingBusiness(BusinessType):
         return "该单位已绑定到您的账号，可以查看和办理它的全部业务。"
 
     def message_url(self, case, transition) -> str:
-        if transition.to_status == "approved":
+        if transition.to_status == Status.APPROVED:
             return reverse("units:detail", args=[case.unit_id])
         return self.agent_url(case)

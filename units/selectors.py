@@ -95,13 +95,23 @@ def unit_timelines(unit: Unit) -> list[dict]:
     return [{"case": case, **timeline_context(case)} for case in unit_cases(unit)]
 
 
-def unit_change_history(unit: Unit) -> QuerySet[UnitChange]:
-    """变更记录: the applied edits, newest first, with who asked and when it took effect."""
-    return (
+def unit_change_before_after(change: UnitChange) -> list[dict]:
+    """[{label, old, new}] of an applied 单位信息编辑, as the change keeps it: UnitChange.changed_fields is
+    written once, when the change takes effect ({label: [old, new]}, materials as 材料：<slot>), and is
+    data of the change, not a history of the unit (that is the audit trail). The one reader of it."""
+    return [{"label": label, "old": old, "new": new} for label, (old, new) in change.changed_fields.items()]
+
+
+def unit_change_history(unit: Unit) -> list[UnitChange]:
+    """变更记录: the applied edits, newest first, with who asked, when it took effect and `before_after`."""
+    changes = list(
         UnitChange.objects.filter(unit=unit, applied_at__isnull=False)
         .select_related("case__applicant")
         .order_by("-applied_at")
     )
+    for change in changes:
+        change.before_after = unit_change_before_after(change)
+    return changes
 
 
 def units_registered(actor) -> QuerySet[Unit]:

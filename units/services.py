@@ -8,10 +8,10 @@ from core.audit import audit_log, model_diff, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition, NotAllowed
 from core.text import bounded_text
 from core.uploads import CONTENT_TYPES, check_material, display_name, storage_name
-from notifications.services import notify_unbound
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material
 from review.services import case_create, material_upload
+from units.hooks import binding_applied
 from units.models import (
     BASIC_FIELDS,
     UNIT_MATERIAL_SLOTS,
@@ -348,7 +348,7 @@ def unit_binding_apply(*, binding: UnitBinding, actor) -> Unit:
         raise DomainError("该单位的代办员在申请后已发生变化，请退回该申请")
     Unit.objects.filter(pk=unit.pk).update(agent=binding.requester)
     UnitBinding.objects.filter(pk=binding.pk).update(is_open=False, applied_at=timezone.now())
-    notify_unbound(binding=binding)
+    binding_applied.publish(binding=binding)
     audit_log(
         actor=actor,
         verb="unit_binding_apply",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts import sms
 from accounts.models import SmsCode, User
 from accounts.services import agent_register, sms_code_send
-from core.demo import demo_id
 from core.errors import DomainError, ErrorCode
+from core.samples import demo_id
 
 MOBILE = "13912345678"
 ID_NUMBER = demo_id("37020219900101100")  # ends in X

@@ -6,7 +6,7 @@ import pytest
 
 from accounts import sms
 from accounts.models import User
-from core.demo import demo_id
+from core.samples import demo_id
 from tests.factories import PASSWORD
 
 LOGIN = "/accounts/login/"

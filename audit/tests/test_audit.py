@@ -225,3 +225,41 @@ def test_pruning_keeps_at_least_six_months_and_records_itself(db, settings):
     assert not AuditLog.objects.filter(pk=old.pk).exists()
     assert AuditLog.objects.filter(pk=kept.pk).exists()
     assert AuditLog.objects.get(verb="audit_prune").changes["retention_days"] == 183
+
+
+# --- one history: a status move is its Transition, never also an AuditLog row -------------------------
+
+
+def test_a_payment_confirmation_is_recorded_once_as_its_timeline_row_and_shown_on_the_screen(
+    client, factory, auditor
+):
+    application = factory.effective_application()
+    receipt = application.payment_notice.receipt
+
+    assert not AuditLog.objects.filter(verb="payment_confirm").exists()
+    [move] = application.case.transitions.filter(action=Action.CONFIRM_PAYMENT)
+    client.force_login(auditor)
+    rows = client.get(LOG, {"action": "case:confirm_payment"}).context["rows"]
+    assert [row["action"] for row in rows] == ["审核流程：收款确认"]
+    assert f"流水号 {receipt.bank_reference}" in rows[0]["details"] and move.reason in rows[0]["details"]
+
+
+def test_a_payout_is_recorded_once_as_its_timeline_row_and_shown_on_the_screen(client, factory, auditor):
+    from claims.services import claim_payout_record
+
+    claim = factory.claim_at_city()
+    case_transition(
+        case=claim.case,
+        action=Action.APPROVE,
+        actor=factory.city_reviewer(),
+        data={"approved_amount": "15000"},
+    )
+    claim_payout_record(
+        actor=factory.finance(), claim=claim, paid_on=timezone.localdate(), bank_reference="PAY0001"
+    )
+
+    assert not AuditLog.objects.filter(verb="claim_payout").exists()
+    client.force_login(auditor)
+    rows = client.get(LOG, {"action": "case:record_payout"}).context["rows"]
+    assert [row["action"] for row in rows] == ["审核流程：给付"]
+    assert "给付 15,000.00 元，流水号 PAY0001" in rows[0]["details"]

@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
-from core.demo import tiny_pdf
 from core.models import AuditLog
+from core.samples import tiny_pdf
 from review.models import Transition
 
 MODULES = [
@@ -40,7 +40,8 @@ NOT_SERVICES = {
     "claims.services.check_submittable": "read: raises when materials or rules are missing",
     "enrollment.services.resolve_period": "read: computes a period",
     "enrollment.services.coverage_create_for": "internal step of payment_confirm (which writes the row)",
-    "enrollment.services.refreeze_fees": "internal step of payment_notice_issue (which writes the row)",
+    "enrollment.services.refreeze_fees": "internal step of the final approval, before payment_notice_issue "
+    "(which writes the row)",
     "review.engine.applicable_steps": "read: the steps of a chain",
     "review.engine.steps_ahead": "read: the steps still ahead",
     "review.services.case_create": "internal step of unit_register / application_create / claim_create / "
@@ -59,8 +60,6 @@ NOT_SERVICES = {
     "claims.services.claim_amount_cap": "read: the largest amount the city may approve",
     "billing.services.payment_notice_document": "read: the notice's PDF (kept in storage at the first "
     "download); notice_pdf records the read",
-    "notifications.services.notification_sms_send": "the SMS of a message already written; sms_sent_at "
-    "on the message is the record",
     "enrollment.services.roster_import_runs_now": "read: the now-or-background rule",
     "enrollment.roster_import.plan_columns": "read: the roster template's plan columns",
 }
@@ -144,8 +143,7 @@ def s_user_deactivate(f, mp):
 
 
 def s_api_tokens_revoke_all(f, mp):
-    from accounts.services import api_tokens_revoke_all
-    from api.services import api_token_create
+    from api.services import api_token_create, api_tokens_revoke_all
 
     agent = f.agent()
     api_token_create(actor=agent, name="x")

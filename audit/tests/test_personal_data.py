@@ -154,7 +154,7 @@ def test_account_diagnosis_accident_and_eligibility_are_unreadable_in_the_databa
 
 
 def test_uploaded_files_are_encrypted_in_storage(factory, claim):
-    from core.demo import tiny_pdf
+    from core.samples import tiny_pdf
 
     factory.claim_materials(claim, slots=["pathology"])
     material = Material.objects.get(case=claim.case, slot="pathology")

@@ -8,21 +8,18 @@ from core.validators import mask_mobile as mask_mobile_number
 
 register = template.Library()
 
-BADGE_CLASSES = {
-    "draft": "text-bg-secondary",
-    "in_review": "text-bg-primary",
-    "returned": "text-bg-danger",
-    "needs_materials": "text-bg-warning",
-    "approved": "text-bg-success",
-    "rejected": "text-bg-dark",
-    "effective": "text-bg-success",
-    "closed": "text-bg-info",
-    "deleted": "text-bg-light border",
-}
+# Status → Bootstrap badge class. The app that owns the statuses registers them (review's AppConfig.ready()),
+# so core knows no business status; an unregistered status is shown grey.
+BADGE_CLASSES: dict[str, str] = {}
+
+
+def register_status_badges(classes: dict[str, str]) -> None:
+    BADGE_CLASSES.update(classes)
 
 
 @register.inclusion_tag("core/_status_badge.html")
 def status_badge(case):
+    """A case's status as a coloured badge (anything with .status and .status_label)."""
     if case is None:
         return {"label": "", "css": ""}
     return {"label": case.status_label, "css": BADGE_CLASSES.get(case.status, "text-bg-secondary")}

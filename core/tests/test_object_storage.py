@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.services import payment_notice_document
 from core.crypto import decrypt_bytes, is_token
-from core.demo import tiny_pdf
+from core.samples import tiny_pdf
 from review.models import Material
 
 pytestmark = [

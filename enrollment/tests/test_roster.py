@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from core.demo import tiny_pdf
 from core.errors import DomainError, ErrorCode
+from core.samples import tiny_pdf
 from core.validators import id_check_digit
 from enrollment.roster import PlanColumn, RosterFileError, check_roster, read_rows
 from tests.factories import Factory

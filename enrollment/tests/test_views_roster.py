@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from core.demo import tiny_pdf
+from core.samples import tiny_pdf
 from enrollment.documents import XLSX
 from enrollment.models import RosterImport
 from enrollment.roster import check_roster, read_rows

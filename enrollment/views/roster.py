@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
-from audit.reveal import may_reveal
 from core.audit import audit_read
 from core.errors import DomainError
 from core.pagination import page_number, page_window
@@ -51,7 +50,7 @@ def roster_list(request, pk):
         "size": size,
         "sizes": ROSTER_PAGE_SIZES,
         "window": page_window(page),
-        "may_reveal": may_reveal(request.user),
+        "may_reveal": request.user.may_reveal,
     }
     return render(request, "enrollment/_roster_table.html", context)
 
@@ -65,7 +64,7 @@ def roster_export(request, pk):
         actor=request.user,
         application=application,
         query=request.GET.get("q", "").strip()[:50],
-        full=request.GET.get("full") == "1" and may_reveal(request.user),
+        full=request.GET.get("full") == "1" and request.user.may_reveal,
     )
     return xlsx_download(content, f"参保职工名单-{application.unit.name}-{application.pk}.xlsx")
 

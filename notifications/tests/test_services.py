@@ -8,10 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import sms
-from core.demo import tiny_pdf
 from core.errors import NotAllowed
+from core.samples import tiny_pdf
 from notifications.models import Notification
-from notifications.services import notification_sms_send
+from notifications.sms import notification_sms_send
 from review.engine import case_transition
 from review.models import Action
 from tests.tasks import run_queued_tasks

@@ -9,7 +9,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from claims.services import claim_payout_record
-from core.demo import seed_demo
+from demo.seed import seed_demo
 from review.engine import case_transition
 from review.models import Action
 from units.models import Unit

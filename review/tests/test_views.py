@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from core.demo import tiny_pdf
+from core.samples import tiny_pdf
 from core.storage import walk
 from review.engine import case_transition
 from review.models import Action, Material, Status, Transition

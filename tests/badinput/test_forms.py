@@ -167,7 +167,7 @@ def test_a_queue_filter_dated_9999_12_31_is_a_message_not_a_crash(city):
 
 
 def unit_form(**changes):
-    from core.demo import demo_credit_code
+    from core.samples import demo_credit_code
     from orgs.models import OrgNode
 
     data = {
@@ -240,7 +240,7 @@ def test_a_binding_reason_over_500_characters_says_its_limit(factory):
     client = client_for(factory.agent(name="王五"))
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from core.demo import tiny_pdf
+    from core.samples import tiny_pdf
 
     with nothing_changes():
         response = client.post(
@@ -326,7 +326,7 @@ def test_the_api_answers_json_for_a_huge_id_a_huge_page_and_a_nul(api, agent_app
 def test_binding_another_agents_draft_or_a_missing_unit_gets_one_neutral_answer(factory):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from core.demo import tiny_pdf
+    from core.samples import tiny_pdf
     from units.services import BINDING_UNAVAILABLE
 
     draft = factory.unit(name="张三草稿单位有限公司")

@@ -54,7 +54,7 @@ def test_the_binding_form_writes_a_formula_looking_unit_name_as_text(factory):
     agent = factory.agent(name="王五")
     from django.core.files.base import ContentFile
 
-    from core.demo import tiny_pdf
+    from core.samples import tiny_pdf
     from units.services import unit_binding_create
 
     binding = unit_binding_create(

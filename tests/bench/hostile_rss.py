@@ -62,7 +62,7 @@ def prepare():
 
     from accounts.models import User
     from api.services import api_token_create
-    from core.demo import seed_demo
+    from demo.seed import seed_demo
     from enrollment.services import application_create
     from plans.models import Plan
     from units.models import Unit

@@ -1,7 +1,7 @@
 """Real-browser journeys: Debian Chromium driven by Playwright against pytest-django's live server.
 
 Every test gets a freshly flushed database (transactional) with the reference data and the demo accounts
-of `make run` (core.demo.seed_demo, password Demo@2026). Screenshots go to
+of `make run` (demo.seed.seed_demo, password Demo@2026). Screenshots go to
 test-artifacts/screenshots/<test>/<name>.png (git-ignored) so a person can look at the screens.
 """
 
@@ -81,7 +81,7 @@ def new_context(new_context, csp_violations):
 @pytest.fixture
 def server(live_server, transactional_db):
     """The live server with reference data and demo accounts (transactional tests flush the DB after each)."""
-    from core.demo import seed_demo
+    from demo.seed import seed_demo
 
     seed_demo()
     return live_server
@@ -175,7 +175,7 @@ def tiny_png(width: int = 160, height: int = 100) -> bytes:
 @pytest.fixture
 def files(tmp_path):
     """Material files on disk for the file chooser: files.pdf("pifu.pdf"), files.png("faren.png")."""
-    from core.demo import tiny_pdf
+    from core.samples import tiny_pdf
 
     class Files:
         def pdf(self, name: str) -> Path:

@@ -17,8 +17,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from core.demo import DEMO_UNIT_NAME, demo_member_rows
 from core.masking import mask_id_number
+from demo.seed import DEMO_UNIT_NAME, demo_member_rows
 
 pytestmark = pytest.mark.browser
 

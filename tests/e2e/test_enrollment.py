@@ -29,8 +29,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from python_calamine import CalamineWorkbook
 
-from core.demo import DEMO_UNIT_NAME, demo_member_rows, tiny_pdf
+from core.samples import tiny_pdf
 from core.validators import id_check_digit, mask_id_number
+from demo.seed import DEMO_UNIT_NAME, demo_member_rows
 from enrollment.periods import add_months
 
 pytestmark = pytest.mark.browser

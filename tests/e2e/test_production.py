@@ -31,7 +31,7 @@ import pytest
 from django.conf import global_settings, settings
 from playwright.sync_api import Page, expect
 
-from core.demo import demo_credit_code, tiny_pdf
+from core.samples import demo_credit_code, tiny_pdf
 from tests.e2e.conftest import DEMO_PASSWORD, WIDE
 from tests.e2e.test_enrollment import (
     ZJ,
@@ -267,7 +267,7 @@ def collected_static():
 @pytest.fixture
 def two_nodes(transactional_db, collected_static, tmp_path, settings):
     """Two gunicorn instances sharing the test database, this test's storage and one SECRET_KEY."""
-    from core.demo import seed_demo
+    from demo.seed import seed_demo
 
     # The nodes check passwords with the project's hashers, not the test run's fast one.
     project = importlib.import_module("config.settings")

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from python_calamine import CalamineWorkbook
 
-from core.demo import DEMO_UNIT_NAME, tiny_pdf
+from core.samples import tiny_pdf
+from demo.seed import DEMO_UNIT_NAME
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.demo import DEMO_UNIT_NAME, demo_member_rows
+from demo.seed import DEMO_UNIT_NAME, demo_member_rows
 from tests.e2e.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser

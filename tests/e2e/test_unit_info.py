@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from python_calamine import CalamineWorkbook
 
-from core.demo import DEMO_UNIT_NAME
+from demo.seed import DEMO_UNIT_NAME
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.demo import DEMO_UNIT_NAME, demo_credit_code
+from core.samples import demo_credit_code
 from core.validators import id_check_digit
+from demo.seed import DEMO_UNIT_NAME
 
 pytestmark = pytest.mark.browser
 

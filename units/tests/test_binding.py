@@ -16,8 +16,9 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from accounts.models import User
-from core.demo import DEMO_UNIT_NAME, demo_member_rows, seed_demo, tiny_pdf
 from core.errors import DomainError, ErrorCode
+from core.samples import tiny_pdf
+from demo.seed import DEMO_UNIT_NAME, demo_member_rows, seed_demo
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material, Status
 from units import services

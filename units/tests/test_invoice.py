@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from core.demo import tiny_pdf
 from core.errors import DomainError, ErrorCode, NotAllowed
+from core.samples import tiny_pdf
 from units.models import InvoiceInfo
 from units.services import invoice_info_save
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from core.demo import demo_credit_code, tiny_pdf
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
 from core.models import AuditLog
+from core.samples import demo_credit_code, tiny_pdf
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Status
 from review.services import material_upload

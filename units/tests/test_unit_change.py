@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from core.demo import demo_credit_code, tiny_pdf
 from core.errors import ConcurrentChange, DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
+from core.samples import demo_credit_code, tiny_pdf
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Status, StepActor, Transition
 from review.selectors import review_queue_for

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from core.demo import demo_credit_code, tiny_pdf
+from core.samples import demo_credit_code, tiny_pdf
 from review.engine import case_transition
 from review.models import Action, Status
 from units.models import Unit

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from core.demo import demo_id, seed_demo
+from core.samples import demo_id
+from demo.seed import seed_demo
 from enrollment.roster import check_roster, read_rows
 from enrollment.services import application_create, plan_columns, roster_import_run, roster_upload
 from plans.models import Plan

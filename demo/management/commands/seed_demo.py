@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import seed_demo
 from core.errors import DomainError
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

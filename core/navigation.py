@@ -1,0 +1,112 @@
+"""The left menu, its badges and the header's counts — registered by each app from its AppConfig.ready(),
+so that core names no app, no URL of an app and no model of an app.
+
+SECTIONS is the menu's table of contents in the manual's order, as each role meets it: the agent's
+chapters (§1 单位信息管理, §2 参保业务经办, §3 理赔业务经办), then the staff's work (财务管理,
+审核管理), their look-ups (单位信息管理, 参保业务, 统计分析), the back office (系统管理, 安全审计) and
+个人中心. An app adds
+`Entry`s to a section; a section is shown when one of its entries is. An entry may count the work waiting
+behind it: that count is the entry's badge, adds up to the phone's ☰ badge, and is a line of the staff's
+每日待办 message (`work_waiting`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+
+
+SECTIONS = (
+    Section("agent_units", "单位信息管理"),
+    Section("agent_enrollment", "参保业务经办"),
+    Section("agent_claims", "理赔业务经办"),
+    Section("finance", "财务管理"),
+    Section("review", "审核管理"),
+    Section("units", "单位信息管理"),
+    Section("enrollment", "参保业务"),
+    Section("reports", "统计分析"),
+    Section("system", "系统管理"),
+    Section("audit", "安全审计"),
+    Section("personal", "个人中心"),
+)
+SECTION_KEYS = [section.key for section in SECTIONS]
+
+
+@dataclass(frozen=True)
+class WaitingWork:
+    key: str  # the menu entry's URL name
+    label: str
+    count: int
+    url: str
+    unit: str = "件"
+    oldest: datetime | None = None  # when the longest-waiting item arrived
+    overdue: int = 0
+    overdue_label: str = ""
+
+
+def waiting_from(target: str, label: str, counts: dict, **extra) -> WaitingWork:
+    """The WaitingWork behind the menu entry TARGET from an aggregate with `n` (how many wait) and
+    `oldest` (since when the first one waits)."""
+    return WaitingWork(
+        key=target, label=label, count=counts["n"], url=reverse(target), oldest=counts["oldest"], **extra
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    section: str  # a Section.key
+    position: int  # the order inside the section
+    label: str
+    target: str  # a URL name ("units:list") or a path ("/admin/orgs/orgnode/")
+    visible: Callable[[object], bool]  # user → is the entry in that user's menu
+    waiting: Callable[[object], WaitingWork] | None = None  # user → the work waiting behind the entry
+
+    @property
+    def url(self) -> str:
+        return reverse(self.target) if ":" in self.target else self.target
+
+
+def everyone(user) -> bool:
+    return True
+
+
+_entries: dict[tuple[str, str], Entry] = {}
+_header_counts: dict[str, Callable[[object], int]] = {}
+
+
+def register(*entries: Entry) -> None:
+    """Add menu entries (an app's AppConfig.ready()); registering the same entry again replaces it."""
+    for entry in entries:
+        if entry.section not in SECTION_KEYS:
+            raise ValueError(f"unknown menu section {entry.section!r}")
+        _entries[(entry.section, entry.target)] = entry
+
+
+def register_header_count(name: str, count: Callable[[object], int]) -> None:
+    """A count shown in the page header, put into every page's context as NAME (e.g. unread messages)."""
+    _header_counts[name] = count
+
+
+def entries_for(user) -> list[Entry]:
+    """The user's menu entries in menu order."""
+    if user is None or not user.is_authenticated:
+        return []
+    ordered = sorted(_entries.values(), key=lambda e: (SECTION_KEYS.index(e.section), e.position))
+    return [entry for entry in ordered if entry.visible(user)]
+
+
+def work_waiting(user) -> list[WaitingWork]:
+    """What waits for the user, one line per menu entry with a counter (reviewers: the cases at their
+    step; finance: notices awaiting 收款确认 and claims awaiting 给付). Others: nothing."""
+    return [entry.waiting(user) for entry in entries_for(user) if entry.waiting is not None]
+
+
+def header_counts(user) -> dict[str, int]:
+    return {name: count(user) for name, count in _header_counts.items()}
