@@ -147,3 +147,39 @@ def test_core_imports_no_app():
         if target.split(".")[0] in APPS - {"core"}
     }
     assert offending == {}, "core must not import an app:\n" + "\n".join(offending.values())
+
+
+VIEW_MODULE_MAX_LINES = 250
+FUNCTION_MAX_LINES = 60
+
+
+def test_view_modules_stay_thin():
+    """Each screen module parses, calls one service or selector and renders: none grows past 250 lines."""
+    views = {
+        name: path
+        for name, path in MODULES.items()
+        if name.split(".")[0] in APPS and (".views." in f"{name}." or name.endswith(".views"))
+    }
+    assert len(views) > 10  # every app's views (packages by the manual's sections), not none
+    too_long = {
+        name: length
+        for name, path in views.items()
+        if (length := len(path.read_text().splitlines())) > VIEW_MODULE_MAX_LINES
+    }
+    assert too_long == {}
+
+
+def test_no_function_over_60_lines_without_a_reason():
+    """A function over 60 lines (migrations aside) says in its docstring why it is long ("longer than 60
+    lines": one journey of the manual, one measurement run)."""
+    unexplained = []
+    for name, path in MODULES.items():
+        if ".migrations." in f"{name}.":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            length = node.end_lineno - node.lineno + 1
+            if length > FUNCTION_MAX_LINES and "longer than 60 lines" not in (ast.get_docstring(node) or ""):
+                unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
+    assert unexplained == []

@@ -104,6 +104,8 @@ def start(args, log: Path, env: dict) -> subprocess.Popen:
 
 
 def main() -> int:
+    """One measurement run from start to end (start the servers, refuse, import, read the peaks): on
+    purpose longer than 60 lines, read top to bottom like its README paragraph."""
     application_pk, token = prepare()
     folder = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
     million, undeclared, valid = files(folder)

@@ -159,6 +159,8 @@ def record_payout(page: Page, member: str, amount: str, reference: str, *, shot=
 def test_illness_claim_for_both_plans_with_return_approvals_and_payout(
     server, actor, shot, shot_narrow, files
 ):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     agent = actor(AGENT)
     event = days_ago(60)
     title = f"李梅 重疾+女工 {event:%Y-%m-%d}"
@@ -306,6 +308,8 @@ def test_illness_claim_for_both_plans_with_return_approvals_and_payout(
 
 
 def test_accident_claim_with_disability_grade_8_to_payout(actor, shot, shot_narrow, files):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     agent = actor(AGENT)
     event = days_ago(40)
     title = f"赵强 意外伤害 {event:%Y-%m-%d}"

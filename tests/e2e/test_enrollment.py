@@ -277,6 +277,8 @@ def start_application(page: Page, button: str) -> None:
 
 
 def test_main_period_enrollment_to_coverage_in_force(server, actor, shot, shot_narrow, tmp_path):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     today = timezone.localdate()
     start, end = next_period(today)
     period = f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
@@ -419,6 +421,8 @@ def test_main_period_enrollment_to_coverage_in_force(server, actor, shot, shot_n
 
 
 def test_returned_application_is_edited_and_resubmitted(server, actor, shot, tmp_path):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     today = timezone.localdate()
     start, end = next_period(today)
     title = f"{DEMO_UNIT_NAME} 主保期参保 {start:%Y-%m-%d}至{end:%Y-%m-%d}"
@@ -595,6 +599,8 @@ def test_supplement_two_people_pro_rata(server, actor, shot, shot_narrow, files,
 
 
 def test_bad_roster_files(server, actor, shot, shot_narrow, tmp_path):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     today = timezone.localdate()
     start, _ = next_period(today)
     page = actor(AGENT)

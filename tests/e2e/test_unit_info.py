@@ -53,6 +53,8 @@ def queue_item(page: Page, kind: str, title: str):
 
 
 def test_agent_edits_the_approved_units_address_and_the_city_approves(actor, shot, shot_narrow, files):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     zhang = actor(ZHANG)
     menu(zhang, "单位注册")
     expect(unit_row(zhang).locator(".status-badge")).to_have_text("审核通过")
@@ -127,6 +129,8 @@ def test_agent_edits_the_approved_units_address_and_the_city_approves(actor, sho
 
 
 def test_li_binds_zhangs_unit_and_after_city_approval_zhang_loses_it(server, actor, shot, shot_narrow, files):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     zhang = actor(ZHANG)
     menu(zhang, "单位注册")
     expect(unit_row(zhang)).to_be_visible()
@@ -234,6 +238,8 @@ def test_li_binds_zhangs_unit_and_after_city_approval_zhang_loses_it(server, act
 
 
 def test_invoice_info_notice_one_title_special_then_edit_to_multiple(server, actor, shot, shot_narrow, files):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     unit = demo_unit()
     zhang = actor(ZHANG)
     menu(zhang, "开票信息管理")

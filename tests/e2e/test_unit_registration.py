@@ -119,6 +119,8 @@ def register_agent(page: Page, server, *, real_name: str, id_number: str, mobile
 def test_new_agent_registers_unit_and_both_levels_approve(
     server, new_context, actor, log_in, shot, shot_narrow, files
 ):
+    """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
+    reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     page = new_context(viewport=WIDE).new_page()
     id_number = "37020219880808123" + id_check_digit("37020219880808123")
     mobile, password = "13912345678", "Qd#Mutual2026"
