@@ -2,9 +2,12 @@
 
 import datetime
 
+from axes.models import AccessAttempt
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, F, Q, Value
+from django.utils import timezone
 
 from core.models import AuditLog
 from core.verbs import VERB_LABELS
@@ -167,3 +170,13 @@ def audit_rows(keys) -> list[dict]:
                 }
             )
     return rows
+
+
+def lockouts_recent(actor, *, limit: int = 200) -> list[dict]:
+    """登录锁定 (the administrator): accounts and clients with failed logins in the lockout window, newest
+    first, each marked locked once it reached the failure limit."""
+    if not actor.is_admin:
+        return []
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")[:limit]
+    return [{"attempt": a, "locked": a.failures_since_start >= settings.AXES_FAILURE_LIMIT} for a in attempts]

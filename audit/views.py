@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from audit.export import audit_xlsx
 from audit.forms import AuditFilterForm
 from audit.reveal import resolve
-from audit.selectors import audit_rows, audit_trail
+from audit.selectors import audit_rows, audit_trail, lockouts_recent
 from audit.services import lockout_release
 from core.audit import audit_read
 from core.errors import DomainError
@@ -79,12 +79,7 @@ def _admin_only(request):
 def lockouts(request):
     """登录锁定: accounts + clients with failed logins in the lockout window; 【解锁】 releases one."""
     _admin_only(request)
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
-    rows = [
-        {"attempt": a, "locked": a.failures_since_start >= settings.AXES_FAILURE_LIMIT}
-        for a in attempts[:200]
-    ]
+    rows = lockouts_recent(request.user)
     context = {
         "rows": rows,
         "failure_limit": settings.AXES_FAILURE_LIMIT,

@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications.models import Notification
+from notifications.selectors import notification_get_for, notifications_for
 from notifications.services import notifications_mark_read
 from review.registry import business_type_for
 from review.selectors import cases_visible_to
@@ -13,7 +14,7 @@ from units.selectors import binding_away_from
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.filter(recipient=request.user).select_related("case")
+    notifications = notifications_for(request.user)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page, "page_title": "消息通知"})
 
@@ -26,7 +27,7 @@ def _safe(url: str) -> bool:
 def notification_open(request, pk):
     """Mark one message read and go to its item. A business the user may no longer see (a unit bound to
     another agent, a deleted draft) gets a page that says so, instead of a 404 or a bounce to the list."""
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = notification_get_for(request.user, pk)
     notifications_mark_read(user=request.user, ids=[notification.pk])
     if notification.case_id is None:
         return redirect(notification.url if _safe(notification.url) else "notifications:list")

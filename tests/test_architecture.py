@@ -183,3 +183,16 @@ def test_no_function_over_60_lines_without_a_reason():
             if length > FUNCTION_MAX_LINES and "longer than 60 lines" not in (ast.get_docstring(node) or ""):
                 unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
     assert unexplained == []
+
+
+def test_no_view_touches_a_model_manager():
+    """Screens read through selectors (scoped by the actor) and write through services: no `.objects` or
+    `_default_manager` in a view module."""
+    touching = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for name, path in MODULES.items()
+        if name.split(".")[0] in APPS and (".views." in f"{name}." or name.endswith(".views"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ".objects" in line or "_default_manager" in line
+    ]
+    assert touching == []

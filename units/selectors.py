@@ -15,7 +15,7 @@ def units_visible_to(actor) -> QuerySet[Unit]:
         return units.filter(agent=actor)
     # Staff never see a unit whose registration was never submitted (an agent's private draft).
     submitted = units.exclude(registration_case__status=Status.DRAFT)
-    if actor.role == actor.Role.DISTRICT_REVIEWER:
+    if actor.is_district_reviewer:
         return submitted.filter(parent_org_id=actor.org_id)
     if actor.sees_everything:
         return submitted
