@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "audit",
+    "bench",  # the generated city and `make bench` (no models, no URLs)
 ]
 
 MIDDLEWARE = [
