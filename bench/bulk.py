@@ -34,7 +34,8 @@ class BulkWriter:
         return iter(range(start, 2**62))
 
     def columns(self, model, names: list[str]) -> list[str]:
-        return [model._meta.get_field(name).column for name in names]
+        quote = connection.ops.quote_name  # "end", "start" … are keywords
+        return [quote(model._meta.get_field(name).column) for name in names]
 
     def write(self, model, names: list[str], rows: Iterable[tuple]) -> int:
         """Insert ROWS (tuples in the order of NAMES, which must include every NOT NULL column)."""
