@@ -424,6 +424,26 @@ class CityGenerator:
         "removed_by_id",
     ]
 
+    ROSTER_NAMES = [
+        "application_id",
+        "row_number",
+        "name",
+        "id_number",
+        "mobile",
+        "sex",
+        "birth_date",
+        "shares",
+    ]
+
+    def write_cases(self, cases, transitions, materials=()) -> None:
+        self.w.write(Case, self.CASE_NAMES, cases)
+        self.w.write(Transition, self.TRANSITION_NAMES, transitions)
+        self.w.write(Material, self.MATERIAL_NAMES, materials)
+
+    def write_notices(self, notices) -> None:
+        names = ["id", "application_id", "number", "amount", "issued_at", "due_date", "pdf"]
+        self.w.write(PaymentNotice, names, notices)
+
     def material_rows(self, case_pk, slots, uploader_pk, at):
         for slot in slots:
             stored = self.stored_pdf(slot.code)
@@ -590,9 +610,7 @@ class CityGenerator:
             )
             transitions += rows
             materials += self.material_rows(spec.registration_case, slots, agent.pk, created)
-        self.w.write(Case, self.CASE_NAMES, cases)
-        self.w.write(Transition, self.TRANSITION_NAMES, transitions)
-        self.w.write(Material, self.MATERIAL_NAMES, materials)
+        self.write_cases(cases, transitions, materials)
 
         names = [
             "id",
@@ -766,11 +784,7 @@ class CityGenerator:
                 spec.periods.append((app_pk, start, end))
                 self.roster_jobs.append((app_pk, spec, start, end))
         self._write_applications(cases, transitions, apps, lines)
-        self.w.write(
-            PaymentNotice,
-            ["id", "application_id", "number", "amount", "issued_at", "due_date", "pdf"],
-            notices,
-        )
+        self.write_notices(notices)
         self.w.write(
             PaymentReceipt,
             ["notice_id", "amount", "paid_on", "bank_reference", "confirmed_by_id", "confirmed_at"],
@@ -779,8 +793,7 @@ class CityGenerator:
         self.step(f"{len(apps)} paid periods (applications, notices, receipts)", started)
 
     def _write_applications(self, cases, transitions, apps, lines) -> None:
-        self.w.write(Case, self.CASE_NAMES, cases)
-        self.w.write(Transition, self.TRANSITION_NAMES, transitions)
+        self.write_cases(cases, transitions)
         self.w.write(
             Application,
             [
@@ -868,7 +881,7 @@ class CityGenerator:
 
         self.w.write(
             RosterEntry,
-            ["application_id", "row_number", "name", "id_number", "mobile", "sex", "birth_date", "shares"],
+            self.ROSTER_NAMES,
             roster(),
         )
         self.step(f"{self.w.counts[RosterEntry._meta.db_table]} roster rows", started)
@@ -1010,15 +1023,11 @@ class CityGenerator:
         self._write_applications(cases, transitions, apps, lines)
         self.w.write(
             RosterEntry,
-            ["application_id", "row_number", "name", "id_number", "mobile", "sex", "birth_date", "shares"],
+            self.ROSTER_NAMES,
             roster,
         )
         self.w.write(Material, self.MATERIAL_NAMES, materials)
-        self.w.write(
-            PaymentNotice,
-            ["id", "application_id", "number", "amount", "issued_at", "due_date", "pdf"],
-            notices,
-        )
+        self.write_notices(notices)
         self._write_changes_and_bindings(changes, bindings)
         self.queue_counts = {
             "renewals": len(renewing),
@@ -1116,9 +1125,7 @@ class CityGenerator:
                     (spec.pk, case_pk, applicant.pk, owner.pk, "原代办员工作调动", True, None, submitted)
                 )
         self._write_users(new_agents, agents=True)
-        self.w.write(Case, self.CASE_NAMES, cases)
-        self.w.write(Transition, self.TRANSITION_NAMES, transitions)
-        self.w.write(Material, self.MATERIAL_NAMES, materials)
+        self.write_cases(cases, transitions, materials)
         self.w.write(
             UnitChange,
             [
@@ -1325,9 +1332,7 @@ class CityGenerator:
                         decided,
                     )
                 )
-        self.w.write(Case, self.CASE_NAMES, cases)
-        self.w.write(Transition, self.TRANSITION_NAMES, transitions)
-        self.w.write(Material, self.MATERIAL_NAMES, materials)
+        self.write_cases(cases, transitions, materials)
         self.w.write(
             Claim,
             [
