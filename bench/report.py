@@ -32,8 +32,9 @@ def _imports(results: dict) -> list[str]:
                     stored.append("–")
                     continue
                 rss = max(r["peak_rss_mb"], r["child_peak_rss_mb"])
+                runs = "" if len(r["runs"]) == results["repeat"] else f" ({len(r['runs'])} run)"
                 cells += [
-                    f"{r['seconds']:.2f}",
+                    f"{r['seconds']:.2f}{runs}",
                     f"{r['rows_per_second']:,}",
                     f"{r['ratio_to_floor']}",
                     f"{rss:.0f}",
@@ -145,9 +146,17 @@ def render(results: dict) -> str:
 
 
 def write_report(results: dict) -> None:
+    """Replace the text between the markers of docs/benchmarks.md (`python -m bench.report` re-renders it
+    from bench/results.json)."""
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     if BEGIN not in text:
         text += f"\n{BEGIN}\n{END}\n"
     head, rest = text.split(BEGIN, 1)
     _old, tail = rest.split(END, 1)
     DOC.write_text(head + render(results) + tail)
+
+
+if __name__ == "__main__":
+    import json
+
+    write_report(json.loads((DOC.parents[1] / "bench" / "results.json").read_text()))

@@ -2,11 +2,11 @@
 
     python -m bench.roster_contenders --contender ours|floor|iex_default|iex_tuned --file roster.xlsx
 
-The database (SQLITE_PATH or DATABASE_URL) is a clone of the bench template: migrated, demo data, and one
-draft renewal application on the demo unit (`prepare_template`). The timed part starts with the file on disk
-and ends when the rows are committed; one JSON line is printed: seconds, the rows stored in the
-application's roster (counted afterwards), this process's peak RSS and that of its largest child (our
-isolated reader).
+The databases (--databases: SQLite paths or PostgreSQL names, one run on each) are fresh clones of the bench
+template: migrated, demo data, and one draft renewal application on the demo unit (`prepare_template`). The
+timed part starts with the file on disk and ends when the rows are committed; one JSON line is printed: per
+run the seconds and the rows stored in the application's roster (counted afterwards), and this process's
+peak RSS and that of its largest child (our isolated reader) over the runs.
 """
 
 import argparse
@@ -172,10 +172,34 @@ CONTENDERS = {
 }
 
 
+def use_database(name: str) -> None:
+    """Point the default connection at another fresh clone (an SQLite path or a PostgreSQL database)."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def run_once(contender: str, path: Path) -> dict:
+    from enrollment.models import RosterEntry
+
+    application = the_application()
+    started = time.perf_counter()
+    error = ""
+    try:
+        CONTENDERS[contender](path, application)
+    except Exception as exc:  # reported, and the stored-row check fails the bench
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    seconds = time.perf_counter() - started
+    stored = RosterEntry.objects.filter(application=application).count()
+    return {"seconds": round(seconds, 3), "stored": stored, "error": error}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contender", choices=sorted(CONTENDERS))
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--databases", default="", help="comma-separated fresh clones, one run on each")
     parser.add_argument("--prepare", action="store_true", help="make the template database (migrated) ready")
     parser.add_argument("--write-file", type=int, help="write a roster of this many rows to --file")
     args = parser.parse_args(argv)
@@ -186,29 +210,14 @@ def main(argv=None) -> int:
     if args.prepare:
         print(json.dumps({"application": prepare_template()}))
         return 0
-    from enrollment.models import RosterEntry
-
-    application = the_application()
-    started = time.perf_counter()
-    error = ""
-    try:
-        CONTENDERS[args.contender](args.file, application)
-    except Exception as exc:  # reported, and the stored-row check fails the bench
-        error = f"{type(exc).__name__}: {exc}"[:500]
-    seconds = time.perf_counter() - started
-    stored = RosterEntry.objects.filter(application=application).count()
+    # Several runs in one process (as a worker imports one file after another), each on its own clone.
+    runs = []
+    for name in [n for n in args.databases.split(",") if n] or [None]:
+        if name is not None:
+            use_database(name)
+        runs.append(run_once(args.contender, args.file))
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {
-                "seconds": round(seconds, 3),
-                "stored": stored,
-                "rss_mb": round(peak_rss_mb(), 1),
-                "child_rss_mb": round(children, 1),
-                "error": error,
-            }
-        )
-    )
+    print(json.dumps({"runs": runs, "rss_mb": round(peak_rss_mb(), 1), "child_rss_mb": round(children, 1)}))
     return 0
 
 

@@ -115,6 +115,10 @@ class Database:
             shutil.copy(self.folder / f"{self.template}.sqlite3", self.folder / f"{name}.sqlite3")
         return name
 
+    def name_setting(self, name: str) -> str:
+        """The NAME of the connection settings for clone NAME."""
+        return name if self.vendor == "postgresql" else str(self.folder / f"{name}.sqlite3")
+
     def drop(self, name: str) -> None:
         if self.vendor == "postgresql":
             pg(f"DROP DATABASE IF EXISTS {name}")
@@ -143,23 +147,22 @@ def roster_imports(folder: Path) -> list[dict]:
         database.create_template()
         for rows, path in files.items():
             for contender in CONTENDERS:
-                runs = []
-                for _ in range(repeats(contender, rows)):
-                    name = database.clone()
-                    done = subprocess.run(
-                        [PY, "-m", "bench.roster_contenders", "--contender", contender, "--file", str(path)],
-                        env=database.env(name),
-                        cwd=BASE_DIR,
-                        capture_output=True,
-                        text=True,
-                    )
-                    database.drop(name)
-                    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-                    if not lines:
-                        raise RuntimeError(f"{contender} {rows} on {vendor}: {done.stderr[-2000:]}")
-                    runs.append(json.loads(lines[-1]))
-                if not runs:
+                count = repeats(contender, rows)
+                if not count:
                     continue
+                names = [database.clone() for _ in range(count)]
+                done = subprocess.run(
+                    [PY, "-m", "bench.roster_contenders", "--contender", contender, "--file", str(path),
+                     "--databases", ",".join(database.name_setting(n) for n in names)],
+                    env=database.env(names[0]), cwd=BASE_DIR, capture_output=True, text=True,
+                )  # fmt: skip
+                for name in names:
+                    database.drop(name)
+                lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+                if not lines:
+                    raise RuntimeError(f"{contender} {rows} on {vendor}: {done.stderr[-2000:]}")
+                process = json.loads(lines[-1])
+                runs = process["runs"]
                 seconds = statistics.median(r["seconds"] for r in runs)
                 entry = {
                     "database": vendor,
@@ -168,8 +171,8 @@ def roster_imports(folder: Path) -> list[dict]:
                     "seconds": seconds,
                     "runs": [r["seconds"] for r in runs],
                     "rows_per_second": round(rows / seconds) if seconds else None,
-                    "peak_rss_mb": max(r["rss_mb"] for r in runs),
-                    "child_peak_rss_mb": max(r["child_rss_mb"] for r in runs),
+                    "peak_rss_mb": process["rss_mb"],
+                    "child_peak_rss_mb": process["child_rss_mb"],
                     "stored": min(r["stored"] for r in runs),
                     "errors": sorted({r["error"] for r in runs if r["error"]}),
                 }
