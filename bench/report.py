@@ -111,14 +111,18 @@ def _city(results: dict) -> list[str]:
     ]
 
 
+def _sections(results: dict) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {v} s" for k, v in results.get("section_seconds", {}).items())
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     parts = [
         BEGIN,
         "",
         f"Last run: scale **{results['scale']}**, median of {results['repeat']}, whole bench "
-        f"{results['total_seconds']} s; {m['cpus']} CPUs shared with other work (load average "
-        f"{m['load_before'][0]} before, {m['load_after'][0]} after), Python {m['python']}.",
+        f"{results['total_seconds']} s ({_sections(results)}); {m['cpus']} CPUs shared with other work "
+        f"(load average {m['load_before'][0]} before, {m['load_after'][0]} after), Python {m['python']}.",
         "",
         "### Roster import (fresh database per run, the same xlsx for every contender)",
         "",

@@ -197,12 +197,15 @@ def city(folder: Path) -> tuple[dict, dict]:
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=BASE_DIR, check=True)
     report = folder / "city.json"
     started = time.perf_counter()
-    subprocess.run(
-        [PY, "manage.py", "generate_city", "--scale", SCALE, "--json", str(report)],
-        env=env,
-        cwd=BASE_DIR,
-        check=True,
-    )
+    with open(folder / "city.log", "w") as output:
+        subprocess.run(
+            [PY, "manage.py", "generate_city", "--scale", SCALE, "--json", str(report)],
+            env=env,
+            cwd=BASE_DIR,
+            check=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     result = json.loads(report.read_text())
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     return result, env
@@ -224,17 +227,23 @@ def main() -> int:
     started = time.perf_counter()
     load_before = os.getloadavg()
     log(f"make bench (scale {SCALE}): roster imports {SIZES} × {CONTENDERS}, median of {REPEAT}")
+    sections = {}
+    mark = time.perf_counter()
     imports = roster_imports(folder)
+    sections["roster_import"], mark = round(time.perf_counter() - mark, 1), time.perf_counter()
     log("generated city on PostgreSQL")
     city_result, city_env = city(folder)
-    log(f"  {city_result['wall_seconds']} s")
+    sections["city"], mark = round(time.perf_counter() - mark, 1), time.perf_counter()
+    log(f"  {city_result['seconds']} s")
     log(f"pages under load ({PAGE_SECONDS} s each, 16 clients)")
     pages = run_json(["-m", "bench.pages", "--duration", str(PAGE_SECONDS), "--port", str(PORT)], city_env)
+    sections["pages"], mark = round(time.perf_counter() - mark, 1), time.perf_counter()
     log("services on the city")
     args = ["-m", "bench.services_bench"]
     if os.environ.get("BENCH_PROFILE") == "1":
         args += ["--profile-dir", str(BASE_DIR / "bench" / "profiles")]
     services = run_json(args, city_env)
+    sections["services"] = round(time.perf_counter() - mark, 1)
     pg("DROP DATABASE IF EXISTS bench_city")
     short = [r for r in imports if r["stored"] < r["rows"]]
     results = {
@@ -247,6 +256,7 @@ def main() -> int:
             "load_after": [round(x, 1) for x in os.getloadavg()],
         },
         "total_seconds": round(time.perf_counter() - started, 1),
+        "section_seconds": sections,
         "roster_import": imports,
         "city": city_result,
         "pages": pages,
