@@ -124,13 +124,20 @@ def load(page: dict, *, base: str, duration: int, clients: int, folder: Path) ->
     )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+
+    def number(text):  # "N/A" when no request finished within the run
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
-        "rps": round(float(row["Requests/s"]), 1),
-        "p50_ms": float(row["50%"]),
-        "p95_ms": float(row["95%"]),
-        "p99_ms": float(row["99%"]),
+        "rps": round(number(row["Requests/s"]) or 0.0, 1),
+        "p50_ms": number(row["50%"]),
+        "p95_ms": number(row["95%"]),
+        "p99_ms": number(row["99%"]),
     }
 
 
@@ -179,7 +186,7 @@ def main(argv=None) -> int:
         for page in pages:
             page.update(load(page, base=base, duration=args.duration, clients=args.clients, folder=folder))
             page.pop("cookie", None)
-            print(f"  {page['name']}: p95 {page['p95_ms']:.0f} ms, {page['rps']} req/s", file=sys.stderr)
+            print(f"  {page['name']}: p95 {page['p95_ms']} ms, {page['rps']} req/s", file=sys.stderr)
     finally:
         server.terminate()
         try:

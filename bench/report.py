@@ -55,15 +55,21 @@ def _pages(results: dict) -> list[str]:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for p in pages["pages"]:
+        ms = [
+            f"{p[k]:.0f}" if p[k] is not None else f"> {pages['duration']} s"
+            for k in ("p50_ms", "p95_ms", "p99_ms")
+        ]
         lines.append(
-            f"| {p['name']} | {p['role']} | {p['p50_ms']:.0f} | {p['p95_ms']:.0f} | {p['p99_ms']:.0f} |"
-            f" {p['rps']} | {p['failures']} | {p['queries']} |"
+            f"| {p['name']} | {p['role']} | {' | '.join(ms)} | {p['rps']} | {p['failures']}"
+            f" | {p['queries']} |"
         )
     return lines
 
 
 def _services(results: dict) -> list[str]:
     s = results["services"]
+    if not s:
+        return ["(not measured: see the errors above)"]
     rows = [
         (
             "roster import of the biggest unit's renewal",
@@ -142,6 +148,8 @@ def render(results: dict) -> str:
         "",
         END,
     ]
+    for error in results.get("errors", []):
+        parts.insert(2, f"**ERROR:** `{error[-300:]}`\n")
     if results["failed"]:
         parts.insert(
             2, "**FAILED — stored fewer rows than the file has:** " + "; ".join(results["failed"]) + "\n"
