@@ -78,6 +78,7 @@ class Database:
 
     def env(self, name: str) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+        env["DEBUG"] = "0"  # as in production: no debug cursor
         if self.vendor == "postgresql":
             env["DATABASE_URL"] = pg_url(name)
         else:
@@ -193,7 +194,7 @@ def city(folder: Path) -> tuple[dict, dict]:
     name = "bench_city"
     pg(f"DROP DATABASE IF EXISTS {name}")
     pg(f"CREATE DATABASE {name}")
-    env = {**os.environ, "DATABASE_URL": pg_url(name), "MEDIA_ROOT": str(folder / "city-media")}
+    env = {**os.environ, "DATABASE_URL": pg_url(name), "MEDIA_ROOT": str(folder / "city-media"), "DEBUG": "0"}
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=BASE_DIR, check=True)
     report = folder / "city.json"
     started = time.perf_counter()
