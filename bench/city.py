@@ -257,127 +257,99 @@ class CityGenerator:
 
         OUTCOME: "district"/"city" (waiting at that step), "approved", "effective", "closed",
         "returned"/"needs_materials" (returned by the last step), "rejected". Returns (status, current step,
-        submitted_at, decided_at, version, last_return_reason, rows)."""
-        rows, steps = [], self.chain(kind, org)
+        submitted_at, decided_at, version, last_return_reason, rows) — rows in TRANSITION_NAMES' order."""
+        steps, rows = self.chain(kind, org), []
         day = start_day
-        moment = self.at(day, 9)
-        submitted = moment
-        rows.append(
-            (
-                case_pk,
-                agent.pk,
-                agent.display_name,
-                "代办员",
-                moment,
-                Action.SUBMIT,
-                "",
-                Status.DRAFT,
-                Status.IN_REVIEW,
-                "草稿",
-                steps[0].status_label,
-                "",
+
+        def move(actor, role, moment, action, step_name, from_to, labels, reason=""):
+            rows.append(
+                (
+                    case_pk,
+                    actor.pk,
+                    actor.display_name,
+                    role,
+                    moment,
+                    action,
+                    step_name,
+                    *from_to,
+                    *labels,
+                    reason,
+                )
             )
+
+        submitted = self.at(day, 9)
+        move(
+            agent,
+            "代办员",
+            submitted,
+            Action.SUBMIT,
+            "",
+            (Status.DRAFT, Status.IN_REVIEW),
+            ("草稿", steps[0].status_label),
         )
         if outcome in ("district", "city"):
             # 市直 units have no district step: what waits for "the district" waits for the city.
             waiting = next((i for i, s in enumerate(steps) if s.actor == outcome), len(steps) - 1)
-            for i in range(waiting):
-                day += datetime.timedelta(days=1)
-                moment = self.at(min(day, self.today), 11)
-                reviewer = self.reviewer_for(steps[i], org)
-                rows.append(
-                    (
-                        case_pk,
-                        reviewer.pk,
-                        reviewer.display_name,
-                        self.role_label(reviewer),
-                        moment,
-                        Action.APPROVE,
-                        steps[i].name,
-                        Status.IN_REVIEW,
-                        Status.IN_REVIEW,
-                        steps[i].status_label,
-                        steps[i + 1].status_label,
-                        "同意",
-                    )
-                )
-            return Status.IN_REVIEW, steps[waiting].pk, submitted, None, len(rows), "", rows
-        decisive = len(steps) - 1
-        for i in range(decisive):
+        else:
+            waiting = len(steps) - 1  # the last step decides
+        for i in range(waiting):  # the steps before passed it on (同意)
             day += datetime.timedelta(days=1)
             reviewer = self.reviewer_for(steps[i], org)
-            rows.append(
-                (
-                    case_pk,
-                    reviewer.pk,
-                    reviewer.display_name,
-                    self.role_label(reviewer),
-                    self.at(min(day, self.today), 11),
-                    Action.APPROVE,
-                    steps[i].name,
-                    Status.IN_REVIEW,
-                    Status.IN_REVIEW,
-                    steps[i].status_label,
-                    steps[i + 1].status_label,
-                    "同意",
-                )
-            )
-        day = min(day + datetime.timedelta(days=1), self.today)
-        last = steps[decisive]
-        reviewer = self.reviewer_for(last, org)
-        moment = self.at(day, 15)
-        reason, returned = "", ""
-        if outcome in ("returned", "needs_materials"):
-            reason = returned = (
-                "请补充病理报告原件扫描件" if kind == BusinessKind.CLAIM else "请核对名单后重新上报"
-            )
-            to, to_label, action = outcome, Status(outcome).label, Action.RETURN
-        elif outcome == "rejected":
-            reason, to, to_label, action = "经核查不属于保障范围", Status.REJECTED, "不予给付", Action.REJECT
-        else:
-            reason = amount_note or "同意"
-            to, to_label, action = Status.APPROVED, "审核通过", Action.APPROVE
-        rows.append(
-            (
-                case_pk,
-                reviewer.pk,
-                reviewer.display_name,
+            labels = (steps[i].status_label, steps[i + 1].status_label)
+            at = self.at(min(day, self.today), 11)
+            move(
+                reviewer,
                 self.role_label(reviewer),
-                moment,
-                action,
-                last.name,
-                Status.IN_REVIEW,
-                to,
-                last.status_label,
-                to_label,
-                reason,
+                at,
+                Action.APPROVE,
+                steps[i].name,
+                (Status.IN_REVIEW,) * 2,
+                labels,
+                "同意",
             )
+        if outcome in ("district", "city"):
+            return Status.IN_REVIEW, steps[waiting].pk, submitted, None, len(rows), "", rows
+        day = min(day + datetime.timedelta(days=1), self.today)
+        last = steps[-1]
+        reviewer = self.reviewer_for(last, org)
+        decided, returned = self.at(day, 15), ""
+        if outcome in ("returned", "needs_materials"):
+            returned = "请补充病理报告原件扫描件" if kind == BusinessKind.CLAIM else "请核对名单后重新上报"
+            status, label, action, reason = Status(outcome), Status(outcome).label, Action.RETURN, returned
+        elif outcome == "rejected":
+            status, label, action, reason = Status.REJECTED, "不予给付", Action.REJECT, "经核查不属于保障范围"
+        else:
+            status, label, action, reason = Status.APPROVED, "审核通过", Action.APPROVE, amount_note or "同意"
+        role = self.role_label(reviewer)
+        move(
+            reviewer,
+            role,
+            decided,
+            action,
+            last.name,
+            (Status.IN_REVIEW, status),
+            (last.status_label, label),
+            reason,
         )
-        decided = moment if to in (Status.APPROVED, Status.REJECTED) else None
-        if outcome in ("effective", "closed"):
+        if status in (Status.RETURNED, Status.NEEDS_MATERIALS):
+            decided = None
+        if outcome in ("effective", "closed"):  # finance settled it: 收款确认 / 给付
             pay_day = min(day + datetime.timedelta(days=self.random.randrange(2, 10)), self.today)
-            moment = self.at(pay_day, 16)
-            action = Action.CONFIRM_PAYMENT if outcome == "effective" else Action.RECORD_PAYOUT
-            to = Status.EFFECTIVE if outcome == "effective" else Status.CLOSED
-            rows.append(
-                (
-                    case_pk,
-                    self.finance.pk,
-                    self.finance.display_name,
-                    "财务",
-                    moment,
-                    action,
-                    "",
-                    Status.APPROVED,
-                    to,
-                    "审核通过",
-                    to.label,
-                    "到账" if outcome == "effective" else "已给付",
-                )
+            decided = self.at(pay_day, 16)
+            paid = outcome == "effective"
+            status = Status.EFFECTIVE if paid else Status.CLOSED
+            action = Action.CONFIRM_PAYMENT if paid else Action.RECORD_PAYOUT
+            labels = ("审核通过", status.label)
+            move(
+                self.finance,
+                "财务",
+                decided,
+                action,
+                "",
+                (Status.APPROVED, status),
+                labels,
+                "到账" if paid else "已给付",
             )
-            decided = moment
-            return to, None, submitted, decided, len(rows), "", rows
-        status = to
         return status, None, submitted, decided, len(rows), returned, rows
 
     CASE_NAMES = [
@@ -907,7 +879,7 @@ class CityGenerator:
         bindings = max(1, round(left * 0.03))
         renewing = [s for s in approved if s.offset == 11 and s.size <= 20_000]
         supplements = max(1, left - changes - bindings - len(renewing))
-        self.rng_units = approved
+        self.approved_specs = approved
         app_ids, case_ids, notice_ids = self.w.ids(Application), self.w.ids(Case), self.w.ids(PaymentNotice)
         wf = self.workflows[BusinessKind.ENROLLMENT]
         cases, transitions, apps, lines, materials, notices, roster = [], [], [], [], [], [], []
@@ -1042,7 +1014,7 @@ class CityGenerator:
 
     def _write_changes_and_bindings(self, changes: int, bindings: int) -> None:
         case_ids, user_ids = self.w.ids(Case), self.w.ids(User)
-        picked = self.random.sample(self.rng_units, min(len(self.rng_units), changes + bindings))
+        picked = self.random.sample(self.approved_specs, min(len(self.approved_specs), changes + bindings))
         cases, transitions, materials, change_rows, binding_rows, new_agents = [], [], [], [], [], []
         unit_slots = business_type_for(BusinessKind.UNIT_CHANGE).material_slots
         binding_slots = business_type_for(BusinessKind.UNIT_BINDING).material_slots

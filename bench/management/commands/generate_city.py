@@ -18,18 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--json", help="write the row counts and timings to this file")
+        parser.add_argument("--json", dest="json_path", help="write the row counts and timings to this file")
 
-    def handle(self, *args, scale, seed, json: str | None = None, **options):
+    def handle(self, *args, scale, seed, json_path=None, **options):
         if Member.objects.count() > 100:
             raise CommandError("generate_city needs a fresh database (migrate only): members already exist")
         result = CityGenerator(scale, seed=seed, log=self.stdout.write).run()
         for table, count in sorted(result["rows"].items()):
             self.stdout.write(f"{table:32s} {count:>10,}")
-        if json:
-            with open(json, "w") as handle:
-                _dump(result, handle)
-
-
-def _dump(result, handle):
-    json.dump(result, handle, ensure_ascii=False, indent=2)
+        if json_path:
+            with open(json_path, "w") as handle:
+                json.dump(result, handle, ensure_ascii=False, indent=2)
