@@ -90,21 +90,11 @@ class Scale:
     def n(self, full: int, minimum: int = 1) -> int:
         return max(minimum, round(full * self.factor))
 
-    @property
-    def units(self) -> int:
-        return self.n(5000, 60)
-
-    @property
-    def members(self) -> int:
-        return self.n(1_000_000, 5000)
-
-    @property
-    def claims(self) -> int:
-        return self.n(50_000, 300)
-
-    @property
-    def queue(self) -> int:
-        return self.n(20_000, 200)
+    def __post_init__(self):
+        self.units = self.n(5000, 60)
+        self.members = self.n(1_000_000, 5000)
+        self.claims = self.n(50_000, 300)
+        self.queue = self.n(20_000, 200)  # cases waiting for a reviewer
 
 
 @dataclass
