@@ -58,14 +58,22 @@ format: $(VENV)/.installed-test
 clean:
 	rm -rf var staticfiles test-artifacts
 
-## make bench: time a 100,000-row roster import and the roster screen on a throwaway SQLite database
-## (PostgreSQL: set DATABASE_URL), then the peak memory of the web server and the worker refusing a
-## 1,000,000-row file and importing 100,000 rows.
-bench: $(VENV)/.installed
-	rm -f /tmp/mutualaid-bench.sqlite3*
-	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py migrate --noinput -v0
-	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py bench_roster --rows $${ROWS:-100000}
-	SQLITE_PATH=/tmp/mutualaid-bench.sqlite3 $(PY) manage.py bench_roster_page
-	rm -f /tmp/mutualaid-bench-rss.sqlite3*
-	SQLITE_PATH=/tmp/mutualaid-bench-rss.sqlite3 $(PY) manage.py migrate --noinput -v0
-	SQLITE_PATH=/tmp/mutualaid-bench-rss.sqlite3 $(PY) -m tests.bench.hostile_rss
+## make bench: side by side in one run (bench/run.py) — roster import at 1k/10k/100k rows on SQLite and
+## PostgreSQL (ours, the floor, django-import-export tuned and default; median of 3, stored rows checked),
+## the generated city on PostgreSQL, pages under load (gunicorn + locust) and the services on it → bench/results.json
+## and docs/benchmarks.md. BENCH_SCALE=small: 1k/10k rows, a 1/50 city, 4 s per page (< 3 min).
+## The full run then also reports the peak memory of the web server and the worker refusing a 1,000,000-row
+## file and importing 100,000 rows (tests/bench/hostile_rss.py). PostgreSQL: BENCH_PG_URL (default the local
+## server as user postgres); the bench creates and drops its own bench_* databases.
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	@bash scripts/system-deps.sh fonts pango
+	$(PY) -m bench.run
+	@if [ "$${BENCH_SCALE:-full}" = full ]; then \
+	  rm -f /tmp/mutualaid-bench-rss.sqlite3*; \
+	  SQLITE_PATH=/tmp/mutualaid-bench-rss.sqlite3 $(PY) manage.py migrate --noinput -v0 && \
+	  SQLITE_PATH=/tmp/mutualaid-bench-rss.sqlite3 $(PY) -m tests.bench.hostile_rss; \
+	fi

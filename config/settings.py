@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "demo",  # seed_demo for make run / make dev; uses every app, used by none
+    "bench",  # the generated city and `make bench` (no models, no URLs)
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,217 @@
+"""The pages `make bench` puts under load read a number of queries that does not grow with the data: each
+page is read on small data, then on larger data (3 → 30 units, rows, cases …), and the larger page may use
+no more queries than the small one (`django_assert_max_num_queries`). Timings are never asserted here —
+they live in `make bench` and docs/benchmarks.md.
+
+A page whose count grows is marked xfail(strict=True) with the reason: the view is being moved (issue 12)
+and is fixed after that; strict, so the mark has to go once the count stops growing.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from review.engine import case_transition
+from review.models import Action
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def queries_of(client, url, **headers) -> int:
+    """The queries of the second read (the first one warms the session and the caches)."""
+    assert client.get(url, **headers).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def assert_flat(client, url, *, grow, shows, django_assert_max_num_queries, times=1, **headers):
+    """Read URL on the data as it is, GROW the data, read again: no more queries; SHOWS (at least TIMES
+    times) proves the larger page really has the added data."""
+    small = queries_of(client, url, **headers)
+    grow()
+    with django_assert_max_num_queries(small):
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    assert response.content.decode().count(shows) >= times, shows
+
+
+def test_agent_unit_list_reads_the_same_queries_for_3_or_30_units(
+    client, factory, django_assert_max_num_queries
+):
+    agent = factory.agent()
+    for n in range(3):
+        factory.approved_unit(agent=agent, name=f"查询单位{n}有限公司")
+    client.force_login(agent)
+
+    def grow():
+        for n in range(3, 30):
+            factory.approved_unit(agent=agent, name=f"查询单位{n}有限公司")
+
+    assert_flat(
+        client,
+        "/units/",
+        grow=grow,
+        shows="查询单位29有限公司",
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
+
+
+@pytest.fixture
+def roster_application(factory):
+    unit = factory.approved_unit()
+    return factory.application(unit, rows=factory.people(3))
+
+
+@pytest.mark.parametrize(
+    "query", ["page=1", "q=职工"], ids=["a page of the roster", "a search matching every row"]
+)
+def test_roster_reads_the_same_queries_for_3_or_60_rows(
+    client, factory, roster_application, query, django_assert_max_num_queries
+):
+    client.force_login(roster_application.unit.agent)
+    url = f"/enrollment/{roster_application.pk}/roster/?{query}"
+
+    def grow():
+        factory.import_roster(roster_application, factory.people(60))
+
+    assert_flat(
+        client,
+        url,
+        grow=grow,
+        shows="职工20",
+        django_assert_max_num_queries=django_assert_max_num_queries,
+        **HTMX,
+    )
+
+
+def test_reviewer_queue_reads_the_same_queries_for_3_or_30_waiting_cases(
+    client, factory, django_assert_max_num_queries
+):
+    reviewer = factory.district_reviewer("市南区")
+    for n in range(3):
+        factory.submitted_unit(name=f"待审单位{n}有限公司")
+    client.force_login(reviewer)
+
+    def grow():
+        for n in range(3, 30):
+            factory.submitted_unit(name=f"待审单位{n}有限公司")
+
+    assert_flat(
+        client,
+        "/review/",
+        grow=grow,
+        shows="待审单位19有限公司",  # 20 a page, oldest first
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
+
+
+def _periods(factory, member, unit, first: int, last: int):
+    today = timezone.localdate()
+    for year in range(first, last):
+        start = today.replace(month=1, day=1).replace(year=today.year - year)
+        factory.coverage(member, unit, "ZJ", start=start, end=start.replace(month=12, day=31))
+
+
+def test_member_lookup_by_id_reads_the_same_queries_for_3_or_30_coverages(
+    client, factory, city, django_assert_max_num_queries
+):
+    unit = factory.approved_unit()
+    member = factory.member("查询会员")
+    _periods(factory, member, unit, 0, 3)
+    client.force_login(city)
+
+    assert_flat(
+        client,
+        f"/enrollment/members/?q={member.id_number}",
+        grow=lambda: _periods(factory, member, unit, 3, 30),
+        shows=f"{timezone.localdate().year - 29}-01-01",
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
+
+
+def test_member_lookup_by_name_reads_the_same_queries_for_3_or_30_matches(
+    client, factory, city, django_assert_max_num_queries
+):
+    unit = factory.approved_unit()
+
+    def members(first, last):
+        for n in range(first, last):
+            member = factory.member("同名会员", birth=datetime.date(1980, 1, 1) + datetime.timedelta(days=n))
+            _periods(factory, member, unit, 0, 1)
+
+    members(0, 3)
+    client.force_login(city)
+    assert_flat(
+        client,
+        "/enrollment/members/?q=同名会员",
+        grow=lambda: members(3, 30),
+        shows="同名会员",
+        times=30,
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
+
+
+def _paid_claims(factory, count: int) -> None:
+    """COUNT claims through the whole flow: 上报, 区县 and 市总 通过 (amount set), 给付 → 已结案."""
+    from claims.services import claim_payout_record
+
+    finance = factory.finance()
+    district = factory.district_reviewer()
+    city = factory.city_reviewer()
+    for _ in range(count):
+        unit = factory.approved_unit()
+        claim = factory.claim_materials(factory.claim(unit, factory.covered_member(unit)))
+        case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
+        case = case_transition(case=case, action=Action.APPROVE, actor=district)
+        case_transition(case=case, action=Action.APPROVE, actor=city, data={"approved_amount": "15000"})
+        claim.refresh_from_db()
+        claim_payout_record(actor=finance, claim=claim, paid_on=timezone.localdate(), bank_reference="P1")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="统计报表 reads each payout's claim lines one payout at a time (reports.selectors._plan_shares): "
+    "one query per paid claim. Fixed after the views move (issue 12).",
+)
+def test_statistics_reads_the_same_queries_for_3_or_12_paid_claims(
+    client, factory, city, django_assert_max_num_queries
+):
+    _paid_claims(factory, 3)
+    client.force_login(city)
+    assert_flat(
+        client,
+        "/reports/",
+        grow=lambda: _paid_claims(factory, 9),
+        shows="统计报表",
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
+
+
+def test_finance_workbench_reads_the_same_queries_for_3_or_12_notices_and_receipts(
+    client, factory, finance, django_assert_max_num_queries
+):
+    made = []
+
+    def notices(count: int) -> None:
+        for _ in range(count):  # different people each time (one person, one open application per plan)
+            factory.approved_application(rows=factory.people(3, first=len(made) * 3))  # a notice to confirm
+            made.append(1)
+            factory.effective_application(rows=factory.people(3, first=len(made) * 3))  # a receipt today
+            made.append(1)
+
+    notices(3)
+    client.force_login(finance)
+    assert_flat(
+        client,
+        "/billing/",
+        grow=lambda: notices(9),
+        shows="JF",
+        times=24,
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
