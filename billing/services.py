@@ -8,9 +8,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.documents import payment_notice_pdf
+from billing.documents import ledger_xlsx, payment_notice_pdf
 from billing.models import PaymentNotice, PaymentReceipt
-from billing.selectors import union_account
+from billing.selectors import receipts_history, union_account
+from claims.selectors import payouts_history
 from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
@@ -122,3 +123,18 @@ def payment_confirm(
     )
     # One record of the fact: this 收款确认 move's timeline row (amount, 流水号), read by the audit screen.
     return receipt
+
+
+@transaction.atomic
+def ledger_export(*, actor, filters: dict) -> bytes:
+    """收款记录 and 给付记录 matching FILTERS as xlsx (masked); every export is an audit row."""
+    receipts = receipts_history(actor, filters)
+    payouts = payouts_history(actor, filters)
+    content = ledger_xlsx(receipts, payouts)
+    shown = {key: str(value) for key, value in filters.items() if value not in (None, "")}
+    audit_log(
+        actor=actor,
+        verb="ledger_export",
+        changes={"filters": shown, "receipts": receipts.count(), "payouts": payouts.count()},
+    )
+    return content

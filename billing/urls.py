@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import notices, receipts
+from billing.views import history, notices, receipts
 from claims.views import payouts
 
 app_name = "billing"
@@ -9,5 +9,7 @@ urlpatterns = [
     path("notices/<id:pk>/confirm/", receipts.confirm, name="confirm"),
     path("payouts/", payouts.payouts, name="payouts"),
     path("payouts/<id:claim_pk>/", payouts.payout_record, name="payout_record"),
+    path("history/", history.history, name="history"),
+    path("history/export/", history.history_export, name="history_export"),
     path("applications/<id:application_pk>/notice.pdf", notices.notice_pdf, name="notice_pdf"),
 ]

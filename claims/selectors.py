@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from claims.eligibility import CoverageFact, PlanFact
-from claims.models import Claim, ClaimLine
+from claims.models import Claim, ClaimLine, Payout
+from core.ledger import LedgerPaths, ledger_filter
 from enrollment.models import Coverage, Member
 from plans.models import Plan
 from review.models import Status
@@ -89,6 +90,26 @@ def payouts_awaiting(actor) -> QuerySet[Claim]:
     """保障金给付's list (finance): claims approved by the city, awaiting the transfer, oldest first."""
     claims = Claim.objects.filter(case__status=Status.APPROVED) if actor.is_finance else Claim.objects.none()
     return claims.select_related("unit", "member", "case").order_by("case__decided_at", "id")
+
+
+PAYOUT_PATHS = LedgerPaths(
+    date="paid_on",
+    amount="amount",
+    unit_name="claim__unit__name",
+    district="claim__unit__parent_org",
+    plan="claim__lines__plan",
+    reference="bank_reference",
+)
+
+
+def payouts_history(actor, filters: dict) -> QuerySet[Payout]:
+    """给付记录 (finance): every recorded payout matching FILTERS, the latest first."""
+    payouts = Payout.objects.all() if actor.is_finance else Payout.objects.none()
+    return (
+        ledger_filter(payouts, filters, PAYOUT_PATHS)
+        .select_related("claim__unit__parent_org", "claim__member", "recorded_by")
+        .order_by("-paid_on", "-id")
+    )
 
 
 def payout_claim_get_for(actor, pk) -> Claim:

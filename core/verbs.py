@@ -57,6 +57,7 @@ VERB_LABELS = {
     "binding_form_export": "下载绑定申请表",
     "roster_upload": "上传参保职工名单",
     "notice_issue": "生成缴费通知单",
+    "ledger_export": "导出收款/给付记录",
     "user_deactivate": "停用账号",
     "claim_view": "查看保障金申请",
 }
