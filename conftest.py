@@ -88,3 +88,25 @@ def start_worker(tmp_path):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as queries:` … `len(queries)` — every SQL statement run inside, however many
+    ran before (connection.queries_log keeps only the last 9,000)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            yield statements
+
+    return counting

@@ -40,3 +40,11 @@ class LedgerFilterForm(forms.Form):
     def filters(self) -> dict:
         """The parsed filters, or none at all while one of them does not parse (the form shows why)."""
         return self.cleaned_data if self.is_valid() else {}
+
+
+class StatementUploadForm(forms.Form):
+    """【上传银行流水】: the file only; billing.statements reads it."""
+
+    file = forms.FileField(
+        label="银行流水文件（xlsx / csv）", error_messages={"required": "请选择银行流水文件"}
+    )

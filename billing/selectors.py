@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from billing.models import PaymentNotice, PaymentReceipt
+from billing.models import BankStatement, PaymentNotice, PaymentReceipt, StatementLine
 from core.errors import DomainError, ErrorCode
 from core.ledger import LedgerPaths, ledger_filter, ledger_totals
 from review.models import Status
@@ -113,3 +113,25 @@ def union_account() -> dict:
     if not all((value or "").strip() for value in account.values()):
         raise DomainError(UNION_ACCOUNT_MISSING, code=ErrorCode.INCOMPLETE)
     return account
+
+
+def statements_for(actor) -> QuerySet:
+    """银行流水对账's list: the uploaded statements, the latest first, with their lines counted by result."""
+    counts = {match: Count("lines", filter=Q(lines__match=match)) for match in StatementLine.Match.values}
+    statements = BankStatement.objects.select_related("uploaded_by").annotate(**counts)
+    statements = statements.order_by("-uploaded_at", "-id")  # an aggregate drops Meta.ordering
+    return _for_finance(actor, statements)
+
+
+def statement_for(actor, pk):
+    return get_object_or_404(_for_finance(actor, BankStatement.objects.all()), pk=pk)
+
+
+def statement_lines(statement, *, match: str = "") -> QuerySet:
+    """The statement's lines (one result, or all), with the notice and unit each names."""
+    lines = statement.lines.select_related("notice__application__unit", "receipt")
+    return lines.filter(match=match) if match else lines
+
+
+def statement_line_for(actor, pk):
+    return get_object_or_404(_for_finance(actor, StatementLine.objects.select_related("statement")), pk=pk)

@@ -58,6 +58,7 @@ VERB_LABELS = {
     "roster_upload": "上传参保职工名单",
     "notice_issue": "生成缴费通知单",
     "ledger_export": "导出收款/给付记录",
+    "statement_upload": "上传银行流水",
     "user_deactivate": "停用账号",
     "claim_view": "查看保障金申请",
 }

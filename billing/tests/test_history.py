@@ -125,7 +125,7 @@ def test_a_filter_that_does_not_parse_is_shown_and_nothing_is_filtered_by_it(cli
 
 @pytest.mark.parametrize("tab", ["receipts", "payouts"])
 def test_the_history_screen_runs_a_constant_number_of_queries(
-    client, factory, django_assert_max_num_queries, tab
+    client, factory, django_assert_max_num_queries, count_queries, tab
 ):
     finance = factory.finance()
     client.force_login(finance)
@@ -133,10 +133,8 @@ def test_the_history_screen_runs_a_constant_number_of_queries(
     receipt(factory)
     payout(factory, name="王芳")
     client.get(url, {"tab": tab})  # warm the session and the menu's caches
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as few:
+    with count_queries() as few:
         assert client.get(url, {"tab": tab}).status_code == 200
     for n in range(3):
         receipt(factory)
