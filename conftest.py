@@ -37,6 +37,7 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture
 def reference_data(db):
     """Org tree, review chains and plans (migrations load them; transactional tests flush them)."""
+    from claims.bank_templates import ensure_bank_templates
     from orgs.reference import ensure_org_tree
     from plans.reference import ensure_plans
     from review.reference import ensure_workflows
@@ -44,6 +45,7 @@ def reference_data(db):
     ensure_org_tree()
     ensure_workflows()
     ensure_plans()
+    ensure_bank_templates()
 
 
 @pytest.fixture
