@@ -11,14 +11,14 @@ PURPOSE = "职工互助保障金"
 def _value(line, field: str):
     claim = line.claim
     return {
-        "seq": line.seq,
-        "payee_name": claim.payee_name,
-        "payee_account": claim.payee_account,  # the bank needs it whole: the export is an audit row
-        "payee_bank": claim.payee_bank,
-        "amount": line.amount,
-        "purpose": PURPOSE,
-        "reference": line.reference,
-    }[field]
+        "序号": line.seq,
+        "收款人姓名": claim.payee_name,
+        "收款人账号": claim.payee_account,  # the bank needs it whole: the export is an audit row
+        "收款人开户行": claim.payee_bank,
+        "金额": line.amount,
+        "用途": PURPOSE,
+        "批次行号": line.reference,
+    }.get(field, "")
 
 
 def batch_transfer_xlsx(template, lines) -> bytes:
@@ -33,9 +33,9 @@ def batch_transfer_xlsx(template, lines) -> bytes:
     for row, line in enumerate(lines, start=1):
         for col, (_header, field) in enumerate(template.columns):
             value = _value(line, field)
-            if field == "amount":
+            if field == "金额":
                 sheet.write_number(row, col, float(value), money)
-            elif field == "seq":
+            elif field == "序号":
                 sheet.write_number(row, col, value)
             else:
                 sheet.write_string(row, col, str(value))

@@ -154,19 +154,11 @@ ACCIDENT_SLOTS = (
 
 class BankFileTemplate(models.Model):
     """代发文件模板 — the layout of one bank's batch-transfer (批量代发) file, kept as data (系统管理):
-    the columns in order (header, field) and how many lines one file may carry."""
+    the columns in order ([表头, 字段], 字段 one of FIELDS) and how many lines one file may carry."""
 
-    FIELDS = {
-        "seq": "序号",
-        "payee_name": "收款人姓名",
-        "payee_account": "收款人账号",
-        "payee_bank": "收款人开户行",
-        "amount": "金额",
-        "purpose": "用途",
-        "reference": "备注（批次行号）",
-    }
+    FIELDS = ("序号", "收款人姓名", "收款人账号", "收款人开户行", "金额", "用途", "批次行号")
 
-    code = models.SlugField("代码", max_length=30, unique=True)
+    code = models.CharField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=50)
     columns = models.JSONField("列（表头, 字段）", default=list)
     max_lines = models.PositiveIntegerField("每个文件最多笔数", default=1000)
