@@ -37,6 +37,7 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture
 def reference_data(db):
     """Org tree, review chains and plans (migrations load them; transactional tests flush them)."""
+    from claims.bank_templates import ensure_bank_templates
     from orgs.reference import ensure_org_tree
     from plans.reference import ensure_plans
     from review.reference import ensure_workflows
@@ -44,6 +45,7 @@ def reference_data(db):
     ensure_org_tree()
     ensure_workflows()
     ensure_plans()
+    ensure_bank_templates()
 
 
 @pytest.fixture
@@ -88,3 +90,25 @@ def start_worker(tmp_path):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as queries:` … `len(queries)` — every SQL statement run inside, however many
+    ran before (connection.queries_log keeps only the last 9,000)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            yield statements
+
+    return counting

@@ -10,6 +10,7 @@ class PaymentNotice(models.Model):
     application = models.OneToOneField(
         "enrollment.Application", on_delete=models.PROTECT, related_name="payment_notice"
     )
+    # The notice prints its number as the transfer's 转账附言 (required): the bank statement is matched by it.
     number = models.CharField("通知单号", max_length=30, unique=True)
     amount = models.DecimalField("应缴金额（元）", max_digits=14, decimal_places=2)
     issued_at = models.DateTimeField("开具时间")
@@ -40,3 +41,67 @@ class PaymentReceipt(models.Model):
 
     def __str__(self):
         return f"{self.notice.number} {self.amount}"
+
+
+class BankStatement(models.Model):
+    """银行流水 — a statement file finance uploaded; the same file (by its SHA-256) is one statement."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField("文件名", max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    line_count = models.PositiveIntegerField("流水笔数", default=0)
+    skipped_count = models.PositiveIntegerField("此前已导入的笔数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "银行流水"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.filename
+
+
+class StatementLine(models.Model):
+    """银行流水明细 — one incoming transfer of a statement and what it matched.
+
+    A bank line exists once whatever file brought it (`fingerprint`, unique) and confirms at most one
+    receipt (`receipt`, one-to-one): a line is never used twice."""
+
+    class Match(models.TextChoices):
+        MATCHED = "matched", "已匹配"
+        SUGGESTED = "suggested", "建议匹配"
+        AMOUNT_DIFFERS = "amount_differs", "金额不符"
+        DUPLICATE = "duplicate", "重复匹配"
+        UNMATCHED = "unmatched", "未匹配"
+        CONFIRMED = "confirmed", "已确认收款"
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    row_number = models.PositiveIntegerField("行号")
+    fingerprint = models.CharField(max_length=64, unique=True)
+    booked_on = models.DateField("交易日期")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    payer_name = models.CharField("付款人名称", max_length=200, blank=True)
+    payer_account = models.CharField("付款人账号", max_length=64, blank=True)
+    reference = models.CharField("附言", max_length=200, blank=True)
+    bank_reference = models.CharField("银行流水号", max_length=64)
+    match = models.CharField("匹配结果", max_length=20, choices=Match.choices, default=Match.UNMATCHED)
+    notice = models.ForeignKey(
+        PaymentNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_lines"
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    receipt = models.OneToOneField(
+        PaymentReceipt, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "银行流水明细"
+        ordering = ["statement", "row_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(receipt__isnull=True) | models.Q(match="confirmed"),
+                name="statementline_receipt_only_when_confirmed",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.statement_id}#{self.row_number} {self.amount}"

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from billing.models import PaymentNotice, PaymentReceipt
+from billing.models import BankStatement, PaymentNotice, PaymentReceipt, StatementLine
 from core.errors import DomainError, ErrorCode
+from core.ledger import LedgerPaths, ledger_filter, ledger_totals
 from review.models import Status
 from review.selectors import cases_visible_to
 
@@ -36,6 +37,46 @@ def receipts_on(actor, day: datetime.date) -> dict:
         "amount": totals["amount"] or 0,
         "receipts": receipts.select_related("notice__application__unit"),
     }
+
+
+RECEIPT_PATHS = LedgerPaths(
+    date="paid_on",
+    amount="amount",
+    unit_name="notice__application__unit__name",
+    district="notice__application__unit__parent_org",
+    plan="notice__application__plan_lines__plan",
+    reference="bank_reference",
+)
+
+
+def receipts_history(actor, filters: dict) -> QuerySet[PaymentReceipt]:
+    """收款记录 (finance): every confirmed receipt matching FILTERS, the latest first."""
+    receipts = ledger_filter(PaymentReceipt.objects.all(), filters, RECEIPT_PATHS)
+    return (
+        _for_finance(actor, receipts)
+        .select_related("notice__application__unit__parent_org", "confirmed_by")
+        .order_by("-paid_on", "-id")
+    )
+
+
+def ledger_summary(receipts: QuerySet, payouts: QuerySet, payout_paths: LedgerPaths, *, monthly: bool):
+    """Totals in (收款) and out (给付) per day or per month, the latest first: two queries."""
+    incoming = ledger_totals(receipts, RECEIPT_PATHS, monthly=monthly)
+    outgoing = ledger_totals(payouts, payout_paths, monthly=monthly)
+    rows = []
+    for period in sorted(incoming.keys() | outgoing.keys(), reverse=True):
+        in_count, in_amount = incoming.get(period, (0, 0))
+        out_count, out_amount = outgoing.get(period, (0, 0))
+        rows.append(
+            {
+                "period": period,
+                "in_count": in_count,
+                "in_amount": in_amount,
+                "out_count": out_count,
+                "out_amount": out_amount,
+            }
+        )
+    return rows
 
 
 def notice_for_confirmation(actor, pk) -> PaymentNotice:
@@ -72,3 +113,25 @@ def union_account() -> dict:
     if not all((value or "").strip() for value in account.values()):
         raise DomainError(UNION_ACCOUNT_MISSING, code=ErrorCode.INCOMPLETE)
     return account
+
+
+def statements_for(actor) -> QuerySet:
+    """银行流水对账's list: the uploaded statements, the latest first, with their lines counted by result."""
+    counts = {match: Count("lines", filter=Q(lines__match=match)) for match in StatementLine.Match.values}
+    statements = BankStatement.objects.select_related("uploaded_by").annotate(**counts)
+    statements = statements.order_by("-uploaded_at", "-id")  # an aggregate drops Meta.ordering
+    return _for_finance(actor, statements)
+
+
+def statement_for(actor, pk):
+    return get_object_or_404(_for_finance(actor, BankStatement.objects.all()), pk=pk)
+
+
+def statement_lines(statement, *, match: str = "") -> QuerySet:
+    """The statement's lines (one result, or all), with the notice and unit each names."""
+    lines = statement.lines.select_related("notice__application__unit", "receipt")
+    return lines.filter(match=match) if match else lines
+
+
+def statement_line_for(actor, pk):
+    return get_object_or_404(_for_finance(actor, StatementLine.objects.select_related("statement")), pk=pk)

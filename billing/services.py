@@ -1,6 +1,8 @@
 """缴费通知单 and 收款确认 (SPEC §6.4)."""
 
 import datetime
+import hashlib
+import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,9 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.documents import payment_notice_pdf
-from billing.models import PaymentNotice, PaymentReceipt
-from billing.selectors import union_account
+from billing.documents import ledger_xlsx, payment_notice_pdf
+from billing.models import BankStatement, PaymentNotice, PaymentReceipt, StatementLine
+from billing.reconciliation import Matcher, OpenNotice, notice_numbers_in
+from billing.selectors import receipts_history, union_account
+from billing.statements import StatementRow, file_sha256, read_statement
+from claims.selectors import payouts_history
 from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
@@ -122,3 +127,145 @@ def payment_confirm(
     )
     # One record of the fact: this 收款确认 move's timeline row (amount, 流水号), read by the audit screen.
     return receipt
+
+
+@transaction.atomic
+def ledger_export(*, actor, filters: dict) -> bytes:
+    """收款记录 and 给付记录 matching FILTERS as xlsx (masked); every export is an audit row."""
+    receipts = receipts_history(actor, filters)
+    payouts = payouts_history(actor, filters)
+    content = ledger_xlsx(receipts, payouts)
+    shown = {key: str(value) for key, value in filters.items() if value not in (None, "")}
+    audit_log(
+        actor=actor,
+        verb="ledger_export",
+        changes={"filters": shown, "receipts": receipts.count(), "payouts": payouts.count()},
+    )
+    return content
+
+
+# --- 银行流水对账 ------------------------------------------------------------------------------------------
+
+
+def _line_fingerprints(rows: list[StatementRow]) -> list[str]:
+    """One fingerprint per transfer: the same transfer in another file has the same one; two identical
+    transfers in one file are the first and the second of them."""
+    seen: dict[str, int] = {}
+    prints = []
+    for row in rows:
+        identity = row.identity()
+        seen[identity] = seen.get(identity, 0) + 1
+        prints.append(hashlib.sha256(f"{identity}#{seen[identity]}".encode()).hexdigest())
+    return prints
+
+
+def _matcher_for(rows: list[StatementRow]) -> Matcher:
+    open_notices = [
+        OpenNotice(pk=pk, number=number, amount=amount, unit_name=unit_name)
+        for pk, number, amount, unit_name in PaymentNotice.objects.filter(
+            application__case__status=Status.APPROVED, receipt__isnull=True
+        ).values_list("pk", "number", "amount", "application__unit__name")
+    ]
+    held = StatementLine.objects.filter(
+        match__in=[StatementLine.Match.MATCHED, StatementLine.Match.SUGGESTED], notice__isnull=False
+    ).values_list("notice_id", "statement__filename", "row_number")
+    taken = {notice_id: f"“{filename}”第{row}行" for notice_id, filename, row in held}
+    numbers = {number for row in rows for number in notice_numbers_in(row.reference)}
+    settled = set(PaymentNotice.objects.filter(number__in=numbers).values_list("number", flat=True))
+    return Matcher(open_notices, taken=taken, settled=settled)
+
+
+@transaction.atomic
+def statement_upload(*, actor, upload) -> tuple[BankStatement, bool]:
+    """Read a bank statement and match its incoming transfers; (statement, created).
+
+    The same file again is the statement already uploaded (created=False) and changes nothing; a transfer
+    already brought by an earlier file is skipped (counted as 此前已导入)."""
+    sha256 = file_sha256(upload)
+    existing = BankStatement.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    rows = read_statement(upload)
+    prints = _line_fingerprints(rows)
+    known = set(StatementLine.objects.filter(fingerprint__in=prints).values_list("fingerprint", flat=True))
+    fresh = [(row, mark) for row, mark in zip(rows, prints, strict=True) if mark not in known]
+    name = bounded_text(os.path.basename(upload.name or "银行流水"), label="文件名", max_length=200)
+    statement = BankStatement.objects.create(
+        sha256=sha256, filename=name, uploaded_by=actor, line_count=len(fresh), skipped_count=len(known)
+    )
+    matcher = _matcher_for([row for row, _ in fresh])
+    lines = []
+    for row, mark in fresh:
+        found = matcher.match(
+            row_number=row.row_number, amount=row.amount, payer_name=row.payer_name, reference=row.reference
+        )
+        lines.append(
+            StatementLine(
+                statement=statement,
+                row_number=row.row_number,
+                fingerprint=mark,
+                booked_on=row.booked_on,
+                amount=row.amount,
+                payer_name=row.payer_name,
+                payer_account=row.payer_account,
+                reference=row.reference,
+                bank_reference=row.bank_reference or f"BS{mark[:14].upper()}",
+                match=found.match,
+                notice_id=found.notice_pk,
+                note=found.note[:300],
+            )
+        )
+    StatementLine.objects.bulk_create(lines, batch_size=1000)
+    audit_log(
+        actor=actor,
+        verb="statement_upload",
+        obj=statement,
+        changes={
+            "lines": len(fresh),
+            "skipped": len(known),
+            "matched": sum(1 for x in lines if x.match == "matched"),
+        },
+    )
+    return statement, True
+
+
+@transaction.atomic
+def statement_line_confirm(*, actor, line: StatementLine, suggested: bool = False) -> PaymentReceipt:
+    """收款确认 of one statement line's notice, through payment_confirm (the same checks, the same
+    history), all or nothing. A matched line; a suggested one only when finance confirms it by hand
+    (SUGGESTED). A line whose amount differs is never confirmed here."""
+    line = StatementLine.objects.select_for_update().select_related("notice").get(pk=line.pk)
+    if line.receipt_id is not None or line.match == StatementLine.Match.CONFIRMED:
+        raise InvalidTransition(
+            f"第{line.row_number}行流水已确认收款，不能重复使用", code=ErrorCode.DUPLICATE
+        )
+    allowed = {StatementLine.Match.MATCHED} | ({StatementLine.Match.SUGGESTED} if suggested else set())
+    if line.match not in allowed or line.notice is None:
+        raise DomainError(f"第{line.row_number}行流水为“{line.get_match_display()}”，不能确认收款")
+    receipt = payment_confirm(
+        actor=actor,
+        notice=line.notice,
+        amount=line.amount,
+        paid_on=line.booked_on,
+        bank_reference=line.bank_reference,
+    )
+    line.receipt, line.match, line.note = receipt, StatementLine.Match.CONFIRMED, ""
+    line.save(update_fields=["receipt", "match", "note"])
+    return receipt
+
+
+def statement_confirm_matched(*, actor, statement: BankStatement) -> tuple[int, list[str]]:
+    """【确认全部已匹配】: each matched line through statement_line_confirm, each in its own transaction —
+    one refused line (a notice paid meanwhile, a date before the notice) does not undo the others; its
+    reason is kept on the line. (confirmed count, refusal messages)."""
+    confirmed, refused = 0, []
+    pending = statement.lines.filter(match=StatementLine.Match.MATCHED, receipt__isnull=True)
+    for line in pending.order_by("row_number"):
+        try:
+            statement_line_confirm(actor=actor, line=line)
+        except DomainError as error:
+            StatementLine.objects.filter(pk=line.pk).update(note=error.message[:300])
+            refused.append(f"第{line.row_number}行：{error.message}")
+        else:
+            confirmed += 1
+    return confirmed, refused

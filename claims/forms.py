@@ -1,6 +1,6 @@
 from django import forms
 
-from claims.models import Claim
+from claims.models import BankFileTemplate, Claim
 from core.forms import BoundedDateField, TextField
 from plans.models import Disease
 from plans.selectors import diseases_grouped
@@ -83,3 +83,23 @@ class PayoutForm(forms.Form):
 
     paid_on = BoundedDateField(label="给付日期", years_back=5, years_ahead=0)
     bank_reference = TextField(label="银行流水号", max_length=64)
+
+
+class BatchCreateForm(forms.Form):
+    """制单: the chosen claims (ids) and the bank's file template."""
+
+    claims = forms.TypedMultipleChoiceField(coerce=int, required=False, label="保障金申请")
+    everything = forms.BooleanField(required=False, label="全部待给付")
+    template = forms.ModelChoiceField(
+        queryset=BankFileTemplate.objects.all(), label="代发文件模板", empty_label=None
+    )
+
+    def __init__(self, *args, waiting=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].choices = [(claim.pk, str(claim.pk)) for claim in waiting]
+
+
+class BatchSettleForm(forms.Form):
+    """登记银行结果: the day the bank paid; the failed lines are ticked, each with its reason."""
+
+    paid_on = BoundedDateField(label="银行处理日期", years_back=1, years_ahead=0)

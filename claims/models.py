@@ -150,3 +150,98 @@ ACCIDENT_SLOTS = (
     MaterialSlot("id_card", "身份证", required=False),
     MaterialSlot("bank_card", "银行卡", required=False),
 )
+
+
+class BankFileTemplate(models.Model):
+    """代发文件模板 — the layout of one bank's batch-transfer (批量代发) file, kept as data (系统管理):
+    the columns in order ([表头, 字段], 字段 one of FIELDS) and how many lines one file may carry."""
+
+    FIELDS = ("序号", "收款人姓名", "收款人账号", "收款人开户行", "金额", "用途", "批次行号")
+
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=50)
+    columns = models.JSONField("列（表头, 字段）", default=list)
+    max_lines = models.PositiveIntegerField("每个文件最多笔数", default=1000)
+    sheet_name = models.CharField("工作表名", max_length=31, default="Sheet1")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代发文件模板"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_lines__gte=1), name="bankfiletemplate_max_lines")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PayoutBatch(models.Model):
+    """给付批次 — approved claims paid by one bank batch transfer: 制单 by one finance clerk, 复核 by
+    another (never the same person, database constraint), exported, then the bank's result recorded."""
+
+    class State(models.TextChoices):
+        MADE = "made", "待复核"
+        CHECKED = "checked", "已复核"
+        SETTLED = "settled", "已登记结果"
+
+    number = models.CharField("批次号", max_length=30, unique=True)
+    template = models.ForeignKey(BankFileTemplate, on_delete=models.PROTECT, verbose_name="代发文件模板")
+    state = models.CharField("批次状态", max_length=20, choices=State.choices, default=State.MADE)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField("制单时间", auto_now_add=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField("复核时间", null=True, blank=True)
+    settled_at = models.DateTimeField("登记结果时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "给付批次"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checked_by__isnull=True) | ~models.Q(checked_by=models.F("made_by")),
+                name="payoutbatch_checker_is_not_maker",
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class PayoutBatchLine(models.Model):
+    """One claim of a 给付批次. While open (the bank's result not yet recorded) a claim is in one batch
+    only (database constraint)."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", "待银行处理"
+        PAID = "paid", "已给付"
+        FAILED = "failed", "给付失败"
+
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="lines")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="batch_lines")
+    seq = models.PositiveIntegerField("序号")
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    is_open = models.BooleanField(default=True)
+    result = models.CharField("结果", max_length=20, choices=Result.choices, default=Result.PENDING)
+    failure_reason = models.CharField("失败原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "给付批次明细"
+        ordering = ["batch", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=models.Q(is_open=True),
+                name="payoutbatchline_one_open_batch_per_claim",
+            ),
+            models.UniqueConstraint(fields=["batch", "seq"], name="payoutbatchline_seq_unique"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The line's 备注 in the bank file and the 流水号 of its payout."""
+        return f"{self.batch.number}-{self.seq:04d}"

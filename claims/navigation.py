@@ -17,4 +17,5 @@ def payouts_waiting(user) -> WaitingWork:
 MENU = (
     Entry("agent_claims", 10, "理赔申请", "claims:list", attrgetter("is_agent")),
     Entry("finance", 20, "保障金给付", "billing:payouts", attrgetter("is_finance"), waiting=payouts_waiting),
+    Entry("finance", 25, "给付批次", "billing:batches", attrgetter("is_finance")),
 )

@@ -1,10 +1,11 @@
 """Reads of claims, scoped by the actor, and the coverage facts the eligibility engine needs."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from claims.eligibility import CoverageFact, PlanFact
-from claims.models import Claim, ClaimLine
+from claims.models import Claim, ClaimLine, Payout, PayoutBatch, PayoutBatchLine
+from core.ledger import LedgerPaths, ledger_filter
 from enrollment.models import Coverage, Member
 from plans.models import Plan
 from review.models import Status
@@ -88,7 +89,54 @@ def member_in_agent_units(actor, id_number: str):
 def payouts_awaiting(actor) -> QuerySet[Claim]:
     """保障金给付's list (finance): claims approved by the city, awaiting the transfer, oldest first."""
     claims = Claim.objects.filter(case__status=Status.APPROVED) if actor.is_finance else Claim.objects.none()
-    return claims.select_related("unit", "member", "case").order_by("case__decided_at", "id")
+    failures = PayoutBatchLine.objects.filter(claim=OuterRef("pk"), result=PayoutBatchLine.Result.FAILED)
+    open_lines = PayoutBatchLine.objects.filter(claim=OuterRef("pk"), is_open=True)
+    return (
+        claims.select_related("unit", "member", "case")
+        .annotate(
+            last_failure=Subquery(failures.order_by("-pk").values("failure_reason")[:1]),
+            open_batch=Subquery(open_lines.values("batch__number")[:1]),
+        )
+        .order_by("case__decided_at", "id")
+    )
+
+
+def batches_for(actor) -> QuerySet[PayoutBatch]:
+    """给付批次's list (finance), the latest first, with the count and total of each."""
+    batches = PayoutBatch.objects.all() if actor.is_finance else PayoutBatch.objects.none()
+    return (
+        batches.select_related("made_by", "checked_by", "template")
+        .annotate(line_count=Count("lines"), total=Sum("lines__amount"))
+        .order_by("-id")
+    )
+
+
+def batch_for(actor, pk) -> PayoutBatch:
+    return get_object_or_404(batches_for(actor), pk=pk)
+
+
+def batch_lines(batch: PayoutBatch) -> QuerySet[PayoutBatchLine]:
+    return batch.lines.select_related("claim__member", "claim__unit", "batch").order_by("seq")
+
+
+PAYOUT_PATHS = LedgerPaths(
+    date="paid_on",
+    amount="amount",
+    unit_name="claim__unit__name",
+    district="claim__unit__parent_org",
+    plan="claim__lines__plan",
+    reference="bank_reference",
+)
+
+
+def payouts_history(actor, filters: dict) -> QuerySet[Payout]:
+    """给付记录 (finance): every recorded payout matching FILTERS, the latest first."""
+    payouts = Payout.objects.all() if actor.is_finance else Payout.objects.none()
+    return (
+        ledger_filter(payouts, filters, PAYOUT_PATHS)
+        .select_related("claim__unit__parent_org", "claim__member", "recorded_by")
+        .order_by("-paid_on", "-id")
+    )
 
 
 def payout_claim_get_for(actor, pk) -> Claim:

@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims.documents import batch_transfer_xlsx
 from claims.eligibility import RuleResult, benefit_cap, blocking_failures, covering, evaluate, suggest_amount
-from claims.models import Claim, ClaimLine, Payout
+from claims.models import BankFileTemplate, Claim, ClaimLine, Payout, PayoutBatch, PayoutBatchLine
 from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
 from core.audit import audit_log, model_diff, records_refusals
 from core.dates import shift_years
@@ -381,11 +382,24 @@ def claim_set_approved_amount(*, claim: Claim, raw_amount, actor) -> Decimal:
 
 @records_refusals("claim_payout", obj="claim")
 @transaction.atomic
-def claim_payout_record(*, actor, claim: Claim, paid_on: datetime.date, bank_reference: str) -> Payout:
-    """Finance records the transfer of the approved amount → 已结案. Never twice for one claim."""
+def claim_payout_record(
+    *,
+    actor,
+    claim: Claim,
+    paid_on: datetime.date,
+    bank_reference: str,
+    batch_line: PayoutBatchLine | None = None,
+) -> Payout:
+    """Finance records the transfer of the approved amount → 已结案. Never twice for one claim; a claim in
+    an open 给付批次 only through that batch's result (BATCH_LINE)."""
     claim = Claim.objects.select_for_update(of=("self",)).select_related("case").get(pk=claim.pk)
     if claim.case.status == Status.CLOSED or Payout.objects.filter(claim=claim).exists():
         raise InvalidTransition("该申请已记录给付并结案，无需重复给付", code=ErrorCode.DUPLICATE)
+    in_batch = PayoutBatchLine.objects.filter(claim=claim, is_open=True).exclude(
+        pk=getattr(batch_line, "pk", None)
+    )
+    if in_batch.exists():
+        raise InvalidTransition("该申请已在给付批次中，请在给付批次中登记银行结果")
     if claim.case.status != Status.APPROVED or claim.approved_amount is None:
         raise InvalidTransition(f"当前状态为“{claim.case.status_label}”，不能给付")
     approved_on = timezone.localdate(claim.case.decided_at) if claim.case.decided_at else None
@@ -421,3 +435,139 @@ def check_submittable(claim: Claim, missing: list[str]) -> None:
     _refuse_if_blocked(recheck(claim), error=Incomplete)
     if missing:
         raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
+
+
+# --- 给付批次: 制单, 复核, the bank file, the bank's result -------------------------------------------------
+
+
+def _refuse_busy(claims: list[Claim]) -> None:
+    busy = PayoutBatchLine.objects.filter(claim__in=claims, is_open=True).select_related(
+        "batch", "claim__member"
+    )
+    for line in busy[:1]:
+        raise InvalidTransition(
+            f"{line.claim.member.name}的保障金申请已在给付批次 {line.batch.number} 中，不能再加入其他批次",
+            code=ErrorCode.DUPLICATE,
+        )
+
+
+@records_refusals("payout_batch_create")
+@transaction.atomic
+def payout_batch_create(*, actor, claims: list[Claim], template: BankFileTemplate) -> PayoutBatch:
+    """制单: the chosen approved claims (each at its 核定给付金额) into a new batch. A claim already in an
+    open batch is refused (and the database refuses it too)."""
+    ids = [claim.pk for claim in claims]
+    chosen = list(
+        Claim.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("case", "member")
+    )
+    if not chosen:
+        raise DomainError("请选择要加入批次的保障金申请")
+    for claim in chosen:
+        if claim.case.status != Status.APPROVED or claim.approved_amount is None:
+            raise InvalidTransition(f"{claim.member.name}的申请当前为“{claim.case.status_label}”，不能给付")
+    _refuse_busy(chosen)
+    batch = PayoutBatch.objects.create(
+        number=f"tmp-{timezone.now().timestamp()}", template=template, made_by=actor
+    )
+    batch.number = f"GF{timezone.localdate():%Y%m%d}{batch.pk:05d}"
+    batch.save(update_fields=["number"])
+    lines = [
+        PayoutBatchLine(batch=batch, claim=claim, seq=seq, amount=claim.approved_amount)
+        for seq, claim in enumerate(sorted(chosen, key=lambda c: c.pk), start=1)
+    ]
+    try:
+        with transaction.atomic():
+            PayoutBatchLine.objects.bulk_create(lines)
+    except IntegrityError:  # a batch that committed after our check: the same refusal
+        _refuse_busy(chosen)
+        raise
+    total = sum((line.amount for line in lines), Decimal(0))
+    audit_log(
+        actor=actor,
+        verb="payout_batch_create",
+        obj=batch,
+        changes={"lines": len(lines), "amount": str(total)},
+    )
+    return batch
+
+
+@records_refusals("payout_batch_check", obj="batch")
+@transaction.atomic
+def payout_batch_check(*, actor, batch: PayoutBatch) -> PayoutBatch:
+    """复核 by a second finance clerk: never the one who made the batch."""
+    if batch.made_by_id == actor.pk:
+        raise NotAllowed("制单人不能复核自己制作的给付批次，请由另一位财务人员复核")
+    checked = PayoutBatch.objects.filter(pk=batch.pk, state=PayoutBatch.State.MADE).update(
+        state=PayoutBatch.State.CHECKED, checked_by=actor, checked_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    if not checked:
+        raise InvalidTransition(f"给付批次当前为“{batch.get_state_display()}”，不能复核")
+    audit_log(actor=actor, verb="payout_batch_check", obj=batch)
+    return batch
+
+
+@transaction.atomic
+def payout_batch_files(*, actor, batch: PayoutBatch) -> list[tuple[str, bytes]]:
+    """The bank files of a checked batch, the template's line limit per file; an audit row (the files carry
+    the payees' full accounts)."""
+    if batch.state == PayoutBatch.State.MADE:
+        raise InvalidTransition("给付批次尚未复核，不能导出代发文件")
+    lines = list(batch.lines.select_related("claim", "batch").order_by("seq"))
+    size = batch.template.max_lines
+    chunks = [lines[start : start + size] for start in range(0, len(lines), size)]
+    files = [
+        (f"{batch.number}-{batch.template.code}-{index:02d}.xlsx", batch_transfer_xlsx(batch.template, chunk))
+        for index, chunk in enumerate(chunks, start=1)
+    ]
+    audit_log(
+        actor=actor, verb="payout_batch_export", obj=batch, changes={"files": len(files), "lines": len(lines)}
+    )
+    return files
+
+
+def _failure_reasons(lines: list[PayoutBatchLine], failures: Mapping[int, str]) -> dict[int, str]:
+    by_pk = {line.pk: line for line in lines}
+    if set(failures) - set(by_pk):
+        raise DomainError("所选的失败明细不属于该批次，请刷新后重新登记")
+    reasons = {}
+    for pk, reason in failures.items():
+        reason = bounded_text(reason, label="失败原因", max_length=200)
+        if not reason:
+            raise DomainError(f"请填写第{by_pk[pk].seq}笔的失败原因")
+        reasons[pk] = reason
+    return reasons
+
+
+@records_refusals("payout_batch_settle", obj="batch")
+@transaction.atomic
+def payout_batch_settle(
+    *, actor, batch: PayoutBatch, paid_on: datetime.date, failures: Mapping[int, str]
+) -> tuple[int, int]:
+    """The bank's result, all or nothing: each paid line through claim_payout_record (→ 已结案, the
+    engine's timeline row); each failed line leaves its batch with the reason, and its claim waits for
+    the next batch (待给付). (paid, failed)."""
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != PayoutBatch.State.CHECKED:
+        raise InvalidTransition(f"给付批次当前为“{batch.get_state_display()}”，不能登记银行结果")
+    lines = list(batch.lines.select_related("claim", "batch").filter(is_open=True))
+    reasons = _failure_reasons(lines, failures)
+    for line in lines:
+        line.is_open = False
+        if line.pk in reasons:
+            line.result, line.failure_reason = PayoutBatchLine.Result.FAILED, reasons[line.pk]
+        else:
+            claim_payout_record(
+                actor=actor, claim=line.claim, paid_on=paid_on, bank_reference=line.reference, batch_line=line
+            )
+            line.result = PayoutBatchLine.Result.PAID
+    PayoutBatchLine.objects.bulk_update(lines, ["is_open", "result", "failure_reason"])
+    PayoutBatch.objects.filter(pk=batch.pk).update(state=PayoutBatch.State.SETTLED, settled_at=timezone.now())
+    failed = {line.reference: reasons[line.pk] for line in lines if line.pk in reasons}
+    audit_log(
+        actor=actor,
+        verb="payout_batch_settle",
+        obj=batch,
+        changes={"paid": len(lines) - len(failed), "failed": failed},
+    )
+    return len(lines) - len(failed), len(failed)

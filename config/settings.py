@@ -394,3 +394,8 @@ AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
 # --- Production refuses insecure settings (keep this the last statement; rules in config/production.py).
 if PRODUCTION:
     refuse_insecure(globals(), os.environ)
+
+# Bank statements (银行流水对账, billing.statements): the file's size and rows, read like a roster
+# (core.spreadsheets).
+STATEMENT_MAX_BYTES = int(os.environ.get("STATEMENT_MAX_BYTES", 10 * 1024 * 1024))
+STATEMENT_MAX_ROWS = int(os.environ.get("STATEMENT_MAX_ROWS", 20_000))

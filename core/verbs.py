@@ -57,6 +57,12 @@ VERB_LABELS = {
     "binding_form_export": "下载绑定申请表",
     "roster_upload": "上传参保职工名单",
     "notice_issue": "生成缴费通知单",
+    "ledger_export": "导出收款/给付记录",
+    "statement_upload": "上传银行流水",
+    "payout_batch_create": "给付批次制单",
+    "payout_batch_check": "给付批次复核",
+    "payout_batch_export": "导出代发文件",
+    "payout_batch_settle": "登记给付批次结果",
     "user_deactivate": "停用账号",
     "claim_view": "查看保障金申请",
 }

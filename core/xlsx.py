@@ -46,3 +46,14 @@ def workbook(buffer: io.BytesIO, *, constant_memory: bool = False) -> SafeWorkbo
     }
     options.update({"constant_memory": True} if constant_memory else {"in_memory": True})
     return SafeWorkbook(buffer, options)
+
+
+def attachment(content: bytes, filename: str, content_type: str = CONTENT_TYPE):
+    """A download response: the file named FILENAME (UTF-8, RFC 5987)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -2,7 +2,8 @@
 changes nothing.
 
 Accounts (password Demo@2026): agents 13800000001 张三 (one approved unit) and 13800000002 李四 (none);
-district reviewer shinan (市南区); city reviewer city; finance finance; administrator admin; auditor auditor.
+district reviewer shinan (市南区); city reviewer city; finance finance (制单) and finance2 (复核: the
+second person of a payout batch); administrator admin; auditor auditor.
 """
 
 from django.core.files.base import ContentFile
@@ -128,6 +129,7 @@ def seed_demo() -> dict:
     shinan = _user("shinan", role=User.Role.DISTRICT_REVIEWER, real_name="市南区审核员", org=shinan_org)
     city = _user("city", role=User.Role.CITY_REVIEWER, real_name="市总审核员")
     finance_user = _user("finance", role=User.Role.FINANCE, real_name="财务")
+    _user("finance2", role=User.Role.FINANCE, real_name="财务复核")  # 给付批次: maker ≠ checker
     _user("admin", role=User.Role.ADMIN, real_name="系统管理员", superuser=True)
     _user("auditor", role=User.Role.AUDITOR, real_name="审计员")
 

@@ -335,6 +335,19 @@ class Factory:
         claim.refresh_from_db()
         return claim
 
+    def approved_claim(self, unit=None, *, name="李梅"):
+        """A claim approved by the city at its suggested amount (15,000 元), awaiting 给付 (审核通过)."""
+        unit = unit or self.approved_unit()
+        claim = self.claim_materials(self.claim(unit, self.covered_member(unit, name=name)))
+        case = case_transition(case=claim.case, action=Action.SUBMIT, actor=unit.agent)
+        if not unit.parent_org.is_city_direct:
+            case = case_transition(case=case, action=Action.APPROVE, actor=self.district_reviewer())
+        claim.refresh_from_db()
+        data = {"approved_amount": str(claim.suggested_amount)}
+        case_transition(case=case, action=Action.APPROVE, actor=self.city_reviewer(), data=data)
+        claim.refresh_from_db()
+        return claim
+
     def claim_materials(self, claim, slots=None):
         """Upload a PDF into each required slot of CLAIM (or into SLOTS)."""
         from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS

@@ -451,6 +451,91 @@ def s_invoice_info_save(f, mp):
     return lambda: invoice_info_save(actor=unit.agent, unit=unit, data=data)
 
 
+# --- issue 13: finance back office ------------------------------------------------------------------
+
+
+def s_ledger_export(f, mp):
+    from billing.services import ledger_export
+
+    f.effective_application()
+    finance = f.finance()
+    return lambda: ledger_export(actor=finance, filters={})
+
+
+def _statement_of(f):
+    notice = f.approved_application().payment_notice
+    today = timezone.localdate().isoformat()
+    text = f"交易日期,金额,付款人名称,付款人账号,附言\n{today},{notice.amount},甲,6222,{notice.number}\n"
+    return f.upload(text.encode(), "流水.csv")
+
+
+def s_statement_upload(f, mp):
+    from billing.services import statement_upload
+
+    upload, finance = _statement_of(f), f.finance()
+    return lambda: statement_upload(actor=finance, upload=upload)
+
+
+def s_statement_line_confirm(f, mp):
+    from billing.services import statement_line_confirm, statement_upload
+
+    finance = f.finance()
+    statement, _ = statement_upload(actor=finance, upload=_statement_of(f))
+    return lambda: statement_line_confirm(actor=finance, line=statement.lines.get())
+
+
+def s_statement_confirm_matched(f, mp):
+    from billing.services import statement_confirm_matched, statement_upload
+
+    finance = f.finance()
+    statement, _ = statement_upload(actor=finance, upload=_statement_of(f))
+    return lambda: statement_confirm_matched(actor=finance, statement=statement)
+
+
+def _batch(f, *, checked=False):
+    from claims.models import BankFileTemplate
+    from claims.services import payout_batch_check, payout_batch_create
+
+    maker = f.finance()
+    batch = payout_batch_create(
+        actor=maker, claims=[f.approved_claim()], template=BankFileTemplate.objects.get(code="generic")
+    )
+    if checked:
+        payout_batch_check(actor=f.finance(), batch=batch)
+    return maker, batch
+
+
+def s_payout_batch_create(f, mp):
+    from claims.models import BankFileTemplate
+    from claims.services import payout_batch_create
+
+    claim, maker = f.approved_claim(), f.finance()
+    template = BankFileTemplate.objects.get(code="generic")
+    return lambda: payout_batch_create(actor=maker, claims=[claim], template=template)
+
+
+def s_payout_batch_check(f, mp):
+    from claims.services import payout_batch_check
+
+    _maker, batch = _batch(f)
+    checker = f.finance()
+    return lambda: payout_batch_check(actor=checker, batch=batch)
+
+
+def s_payout_batch_files(f, mp):
+    from claims.services import payout_batch_files
+
+    maker, batch = _batch(f, checked=True)
+    return lambda: payout_batch_files(actor=maker, batch=batch)
+
+
+def s_payout_batch_settle(f, mp):
+    from claims.services import payout_batch_settle
+
+    maker, batch = _batch(f, checked=True)
+    return lambda: payout_batch_settle(actor=maker, batch=batch, paid_on=timezone.localdate(), failures={})
+
+
 SCENARIOS = {name.removeprefix("s_"): fn for name, fn in globals().items() if name.startswith("s_")}
 
 
