@@ -234,7 +234,7 @@ def statement_line_confirm(*, actor, line: StatementLine, suggested: bool = Fals
     """收款确认 of one statement line's notice, through payment_confirm (the same checks, the same
     history), all or nothing. A matched line; a suggested one only when finance confirms it by hand
     (SUGGESTED). A line whose amount differs is never confirmed here."""
-    line = StatementLine.objects.select_for_update().select_related("notice").get(pk=line.pk)
+    line = StatementLine.objects.select_for_update(of=("self",)).select_related("notice").get(pk=line.pk)
     if line.receipt_id is not None or line.match == StatementLine.Match.CONFIRMED:
         raise InvalidTransition(
             f"第{line.row_number}行流水已确认收款，不能重复使用", code=ErrorCode.DUPLICATE

@@ -209,7 +209,8 @@ if S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "location": os.environ.get("S3_PREFIX", ""),
+            # CI's parallel test workers (pytest-xdist) each keep their files under their own prefix.
+            "location": os.environ.get("S3_PREFIX") or os.environ.get("PYTEST_XDIST_WORKER", ""),
             "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("S3_REGION") or None,
             "access_key": os.environ.get("S3_ACCESS_KEY_ID"),
