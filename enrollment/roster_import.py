@@ -15,11 +15,12 @@ import shutil
 import tempfile
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_log
+from core.bulk import insert_rows
 from core.errors import DomainError, InvalidTransition
 from core.models import AuditLog
 from core.spreadsheets import read_isolated, sheet_kind
@@ -38,7 +39,6 @@ from enrollment.roster import (
 from enrollment.selectors import covered_conflicts, open_roster_conflicts
 
 logger = logging.getLogger("enrollment")
-BATCH = 2000
 Status = RosterImport.Status
 SYSTEM_ERROR = "导入失败：系统处理名单时出错，名单没有任何改动，请稍后点击【重新导入】"
 
@@ -222,30 +222,19 @@ def _check_against_database(application: Application, result: RosterCheck, *, he
 
 
 def _replace_roster(application: Application, result: RosterCheck) -> None:
-    """Delete and insert the roster. Rows go in with executemany: for 100,000 rows the ORM's per-field
-    preparation in bulk_create took most of the import time (see `make bench`)."""
+    """Delete and insert the roster: COPY on PostgreSQL, large executemany batches on SQLite (core.bulk) —
+    for 100,000 rows the ORM's per-field preparation in bulk_create took most of the import time."""
     application.roster.all().delete()
-    table = RosterEntry._meta.db_table
-    columns = ("application_id", "row_number", "name", "id_number", "mobile", "sex", "birth_date", "shares")
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        for batch in chunks(result.rows, BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        application.pk,
-                        r.row_number,
-                        r.name,
-                        r.id_number,
-                        r.mobile,
-                        r.sex,
-                        r.birth_date,
-                        json.dumps(r.shares),
-                    )
-                    for r in batch
-                ],
-            )
+    names = ["application", "row_number", "name", "id_number", "mobile", "sex", "birth_date", "shares"]
+    pk = application.pk
+    insert_rows(
+        RosterEntry,
+        names,
+        (
+            (pk, r.row_number, r.name, r.id_number, r.mobile, r.sex, r.birth_date, json.dumps(r.shares))
+            for r in result.rows
+        ),
+    )
     application.roster_count = len(result.rows)
     application.over60_count = result.over60
     application.save(update_fields=["roster_count", "over60_count"])
