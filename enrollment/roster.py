@@ -306,8 +306,3 @@ def _shares(row_number, texts, plans, result) -> dict[str, int]:
             continue
         shares[plan.code] = plan.shares
     return shares
-
-
-def chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_log
-from core.bulk import insert_rows
+from core.bulk import insert_rows, temporary_values
 from core.errors import DomainError, InvalidTransition
 from core.models import AuditLog
 from core.spreadsheets import read_isolated, sheet_kind
@@ -32,7 +32,6 @@ from enrollment.roster import (
     RosterCheck,
     RosterFileError,
     check_roster,
-    chunks,
     roster_limits,
     roster_rows,
 )
@@ -202,10 +201,12 @@ def _check_against_database(application: Application, result: RosterCheck, *, he
     codes = {line.plan.code: line.plan for line in application.plan_lines.select_related("plan")}
     by_id = {row.id_number: row for row in result.rows}
     clashes: dict[str, list[tuple[str, str]]] = {}
-    for batch in chunks(list(by_id), 900):
-        for id_number, code, message in covered_conflicts(application, batch, codes):
+    # the file's ID numbers in a temporary table: two set-based queries (were 2 per 900 IDs: 224 for 100,000)
+    with temporary_values("roster_check_ids", list(by_id)) as id_numbers:
+        for id_number, code, message in covered_conflicts(application, id_numbers, codes):
             clashes.setdefault(id_number, []).append((code, message))
-        for id_number, code, message in open_roster_conflicts(application, batch, codes):
+        heartbeat()
+        for id_number, code, message in open_roster_conflicts(application, id_numbers, codes):
             clashes.setdefault(id_number, []).append((code, message))
         heartbeat()
     if not clashes:
