@@ -6,6 +6,7 @@ check digit inside the credit code, which older registrations do not satisfy).
 """
 
 import datetime
+import operator
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -35,7 +36,9 @@ def id_number_is_female(id_number: str) -> bool:
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("id_check_digit needs the first 17 digits")
+    total = sum(map(operator.mul, map(int, first17), ID_WEIGHTS))  # C-level loops: runs per roster row
     return ID_CHECK_CODES[total % 11]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.spreadsheets import SheetLimits, SpreadsheetError, inspect_spreadsheet, over_limit, read_isolated
 from core.text import NUL, clean_text
@@ -98,7 +99,12 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = str(value)
+    if text.isprintable() and unicodedata.is_normalized("NFKC", text):
+        # the common cell: no control, format or line-break character (none is printable) and already
+        # NFKC, so clean_text would only trim — the same result as the full path below, without its work
+        return " ".join(text.split())
+    text = unicodedata.normalize("NFKC", text)
     parts = text.split(NUL)
     return NUL.join(" ".join(clean_text(part).split()) for part in parts)
 
@@ -111,6 +117,14 @@ def _shown(text: str, limit: int = 30) -> str:
 
 def _is_blank(row: list) -> bool:
     return all(_text(cell) == "" for cell in row)
+
+
+def _texts(row: list, width: int) -> list[str] | None:
+    """The row's cells normalised (once), padded to WIDTH; None for a blank row."""
+    texts = [_text(cell) for cell in row]
+    if not any(texts):
+        return None
+    return texts + [""] * (width - len(texts))
 
 
 def expected_header(plans: list[PlanColumn]) -> list[str]:
@@ -162,15 +176,15 @@ def check_header(header: list, plans: list[PlanColumn]) -> None:
         )
 
 
-def _id_cell(value) -> tuple[str, str | None]:
-    """(normalised id, error): Excel numbers lose digits, so a numeric cell is refused."""
+def _id_cell(value, text: str, today: datetime.date) -> tuple[str, str | None]:
+    """(normalised id, error) of the raw cell VALUE, whose normalised text is TEXT: Excel numbers lose
+    digits, so a numeric cell is refused."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return "", "身份证号被Excel存成了数字，末几位可能已丢失：请把该列设为“文本”后重新填写"
-    text = _text(value)
     if SCIENTIFIC.match(text):
         return "", "身份证号显示为科学计数法（如1.1E+17），数字已丢失：请把该列设为“文本”后重新填写"
     try:
-        return validate_id_number(text), None
+        return validate_id_number(text, today=today), None
     except ValidationError as error:
         return "", error.messages[0]
 
@@ -187,17 +201,21 @@ def check_roster(
     if not rows or _is_blank(rows[0]):
         raise RosterFileError("文件是空的：请在模板中填写参保职工名单后上传")
     check_header(rows[0], plans)
-    body = [(index + 2, row) for index, row in enumerate(rows[1:]) if not _is_blank(row)]
+    width = len(FIXED_COLUMNS) + len(plans)
+    body = []  # (row number, raw cells padded, their texts): each cell normalised once
+    for index, row in enumerate(rows[1:]):
+        texts = _texts(row, width)
+        if texts is not None:
+            body.append((index + 2, list(row) + [None] * (width - len(row)), texts))
     if not body:
         raise RosterFileError("名单中没有职工：请在模板第2行起填写参保职工")
     if len(body) > max_rows:
         raise RosterFileError(over_limit(SheetLimits(max_rows=max_rows), len(body)).message)
     result = RosterCheck(total=len(body))
     seen: dict[str, int] = {}
-    width = len(FIXED_COLUMNS) + len(plans)
-    for done, (row_number, raw) in enumerate(body, start=1):
-        cells = list(raw) + [None] * (width - len(raw))
-        entry = _check_row(row_number, cells, plans, period_start, seen, result)
+    today = timezone.localdate()  # once per import, not once per row
+    for done, (row_number, cells, texts) in enumerate(body, start=1):
+        entry = _check_row(row_number, cells, texts, plans, (period_start, today), seen, result)
         if entry is not None:
             result.rows.append(entry)
         if progress and done % 1000 == 0:
@@ -205,29 +223,31 @@ def check_roster(
     return result
 
 
-def _check_row(row_number, cells, plans, period_start, seen, result) -> RosterRow | None:
+def _check_row(row_number, cells, texts, plans, dates, seen, result) -> RosterRow | None:
+    """One row: CELLS raw, TEXTS normalised; DATES is (period start, today)."""
+    period_start, today = dates
     errors_before = len(result.errors)
-    name = _text(cells[1])
+    name = texts[1]
     if not name:
         result.add_error(row_number, "姓名", "姓名不能为空")
     elif NUL in name:
         result.add_error(row_number, "姓名", "姓名中含有不允许的空字符（NUL）")
     elif len(name) > NAME_MAX_LENGTH:
         result.add_error(row_number, "姓名", f"姓名过长（最多{NAME_MAX_LENGTH}个字）")
-    id_number, id_error = _id_cell(cells[2])
+    id_number, id_error = _id_cell(cells[2], texts[2], today)
     if id_error:
         result.add_error(row_number, "身份证号", id_error)
     elif id_number in seen:
         result.add_error(row_number, "身份证号", f"与第{seen[id_number]}行身份证号重复")
     else:
         seen[id_number] = row_number
-    mobile = _text(cells[3])
+    mobile = texts[3]
     if mobile:
         try:
             mobile = validate_mobile(mobile)
         except ValidationError:
             result.add_error(row_number, "手机号", "手机号应为11位数字")
-    shares = _shares(row_number, cells, plans, result)
+    shares = _shares(row_number, texts, plans, result)
     if not shares and len(result.errors) == errors_before:
         result.add_error(row_number, "保障计划", "请至少填写一个保障计划的份数")
     if id_number:
@@ -270,11 +290,12 @@ def roster_rows(entries: Iterable[tuple], *, plans: list[PlanColumn]) -> list[li
     return rows
 
 
-def _shares(row_number, cells, plans, result) -> dict[str, int]:
-    """The row's 份 per plan code: blank or 0 is "not in this plan"; else exactly the unit's 份."""
+def _shares(row_number, texts, plans, result) -> dict[str, int]:
+    """The row's 份 per plan code (from its normalised TEXTS): blank or 0 is "not in this plan"; else
+    exactly the unit's 份."""
     shares: dict[str, int] = {}
     for offset, plan in enumerate(plans):
-        raw = _text(cells[len(FIXED_COLUMNS) + offset])
+        raw = texts[len(FIXED_COLUMNS) + offset]
         if raw in ("", "0"):
             continue
         if not raw.isdigit():
@@ -285,8 +306,3 @@ def _shares(row_number, cells, plans, result) -> dict[str, int]:
             continue
         shares[plan.code] = plan.shares
     return shares
-
-
-def chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

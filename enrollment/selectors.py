@@ -207,8 +207,9 @@ def roster_page(application, *, query: str = "") -> QuerySet[RosterEntry]:
     return entries.order_by("row_number")
 
 
-def covered_conflicts(application, id_numbers: list[str], plans_by_code: dict):
-    """(id, plan code, message) for paid coverage of the same plan overlapping the application's period."""
+def covered_conflicts(application, id_numbers, plans_by_code: dict):
+    """(id, plan code, message) for paid coverage of the same plan overlapping the application's period;
+    ID_NUMBERS a list or a subquery (core.bulk.temporary_values)."""
     rows = Coverage.objects.filter(
         member__id_number__in=id_numbers,
         plan__in=list(plans_by_code.values()),
@@ -224,7 +225,7 @@ def covered_conflicts(application, id_numbers: list[str], plans_by_code: dict):
         yield id_number, code, message
 
 
-def open_roster_conflicts(application, id_numbers: list[str], plans_by_code: dict):
+def open_roster_conflicts(application, id_numbers, plans_by_code: dict):
     """(id, plan code, message) for other applications in review or awaiting payment that overlap."""
     rows = (
         RosterEntry.objects.filter(

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, Sum
 
 from billing.models import PaymentReceipt
 from claims.models import ClaimLine, Payout
@@ -118,6 +118,9 @@ def _sum_payouts(by_org, by_plan, leaf_ids, start, end) -> None:
     payouts = Payout.objects.filter(
         paid_on__gte=start, paid_on__lte=end, claim__unit__parent_org_id__in=leaf_ids
     ).select_related("claim__unit")
+    # every payout's claim lines in one query (was one query per paid claim: 9,000 on the full city)
+    lines = ClaimLine.objects.only("id", "claim_id", "plan_id", "suggested_amount")
+    payouts = payouts.prefetch_related(Prefetch("claim__lines", queryset=lines))
     split = defaultdict(lambda: ZERO)
     for payout in payouts:
         row = by_org[payout.claim.unit.parent_org_id]

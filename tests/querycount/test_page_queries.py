@@ -2,9 +2,6 @@
 page is read on small data, then on larger data (3 → 30 units, rows, cases …), and the larger page may use
 no more queries than the small one (`django_assert_max_num_queries`). Timings are never asserted here —
 they live in `make bench` and docs/benchmarks.md.
-
-A page whose count grows is marked xfail(strict=True) with the reason: the view is being moved (issue 12)
-and is fixed after that; strict, so the mark has to go once the count stops growing.
 """
 
 import datetime
@@ -174,11 +171,6 @@ def _paid_claims(factory, count: int) -> None:
         claim_payout_record(actor=finance, claim=claim, paid_on=timezone.localdate(), bank_reference="P1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="统计报表 reads each payout's claim lines one payout at a time (reports.selectors._plan_shares): "
-    "one query per paid claim. Fixed after the views move (issue 12).",
-)
 def test_statistics_reads_the_same_queries_for_3_or_12_paid_claims(
     client, factory, city, django_assert_max_num_queries
 ):
