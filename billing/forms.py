@@ -48,3 +48,11 @@ class StatementUploadForm(forms.Form):
     file = forms.FileField(
         label="银行流水文件（xlsx / csv）", error_messages={"required": "请选择银行流水文件"}
     )
+
+
+class VoidForm(forms.Form):
+    """作废 an unpaid 缴费通知单: the reason is required (the engine says so when it is empty)."""
+
+    reason = TextField(
+        label="作废原因", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

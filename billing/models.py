@@ -43,6 +43,29 @@ class PaymentReceipt(models.Model):
         return f"{self.notice.number} {self.amount}"
 
 
+class NoticeReminder(models.Model):
+    """缴费提醒 sent to the agent for one notice: N days before the due date, and on it — each once
+    (database constraint), so the daily command may run any number of times."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "到期前提醒"
+        DUE = "due", "到期当日提醒"
+
+    notice = models.ForeignKey(PaymentNotice, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField("提醒类型", max_length=10, choices=Kind.choices)
+    sent_on = models.DateField("发送日期")
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "缴费提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "kind"], name="noticereminder_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.notice_id} {self.kind}"
+
+
 class BankStatement(models.Model):
     """银行流水 — a statement file finance uploaded; the same file (by its SHA-256) is one statement."""
 

@@ -27,6 +27,7 @@ def notices_waiting(user) -> WaitingWork:
 
 MENU = (
     Entry("finance", 10, "收款确认", "billing:workbench", attrgetter("is_finance"), waiting=notices_waiting),
+    Entry("finance", 12, "逾期缴费", "billing:overdue", attrgetter("is_finance")),
     Entry("finance", 15, "银行流水对账", "billing:statements", attrgetter("is_finance")),
     Entry("finance", 40, "收款/给付记录", "billing:history", attrgetter("is_finance")),
 )

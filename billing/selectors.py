@@ -28,6 +28,12 @@ def notices_awaiting_payment(actor, *, query: str = "") -> QuerySet[PaymentNotic
     return _for_finance(actor, notices).order_by("due_date", "id")
 
 
+def notices_overdue(actor, today: datetime.date) -> QuerySet[PaymentNotice]:
+    """逾期: unpaid notices past their 截止日期, the longest overdue first (days_overdue = today − due)."""
+    notices = notices_awaiting_payment(actor).filter(due_date__lt=today, receipt__isnull=True)
+    return notices.order_by("due_date", "id")
+
+
 def receipts_on(actor, day: datetime.date) -> dict:
     """The receipts confirmed for DAY: count, total and the rows."""
     receipts = _for_finance(actor, PaymentReceipt.objects.filter(paid_on=day))

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.documents import ledger_xlsx, payment_notice_pdf
-from billing.models import BankStatement, PaymentNotice, PaymentReceipt, StatementLine
+from billing.models import BankStatement, NoticeReminder, PaymentNotice, PaymentReceipt, StatementLine
 from billing.reconciliation import Matcher, OpenNotice, notice_numbers_in
 from billing.selectors import receipts_history, union_account
 from billing.statements import StatementRow, file_sha256, read_statement
@@ -20,8 +20,10 @@ from core.audit import audit_log, records_refusals
 from core.errors import DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
 from core.text import bounded_text
+from notifications.services import notify_agent
 from review.engine import case_transition
 from review.models import Action, Status
+from review.registry import business_type_for
 
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
@@ -127,6 +129,72 @@ def payment_confirm(
     )
     # One record of the fact: this 收款确认 move's timeline row (amount, 流水号), read by the audit screen.
     return receipt
+
+
+# --- 逾期: reminders and 作废 ----------------------------------------------------------------------------
+
+
+def reminder_text(notice: PaymentNotice, kind: str, today: datetime.date) -> str:
+    unit = notice.application.unit.name
+    head = f"缴费提醒：{unit}的缴费通知单 {notice.number}（应缴 {notice.amount:,.2f} 元）"
+    if kind == NoticeReminder.Kind.DUE:
+        return f"{head}今天（{notice.due_date:%Y-%m-%d}）到期，请今日内缴费，转账附言填写通知单号。"
+    days = (notice.due_date - today).days
+    return f"{head}将于{notice.due_date:%Y-%m-%d}到期（还有 {days} 天），请按时缴费，转账附言填写通知单号。"
+
+
+def _reminder_kind(notice: PaymentNotice, today: datetime.date) -> str | None:
+    if notice.due_date == today:
+        return NoticeReminder.Kind.DUE
+    if today < notice.due_date <= today + datetime.timedelta(days=settings.NOTICE_REMINDER_DAYS_BEFORE):
+        return NoticeReminder.Kind.BEFORE  # a day missed by the timer is caught up the next day
+    return None
+
+
+def notice_reminders_send(*, today: datetime.date | None = None) -> int:
+    """manage.py notice_reminders (daily): an SMS + in-app 缴费提醒 to the agent of each unpaid notice
+    NOTICE_REMINDER_DAYS_BEFORE days before its due date and on the due date, each once (the NoticeReminder
+    row, unique per notice and kind, is the record that it was sent). Returns the number sent."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.NOTICE_REMINDER_DAYS_BEFORE)
+    notices = PaymentNotice.objects.filter(
+        application__case__status=Status.APPROVED,
+        receipt__isnull=True,
+        due_date__gte=today,
+        due_date__lte=horizon,
+    ).select_related("application__unit", "application__case__unit")
+    sent = 0
+    for notice in notices:
+        kind = _reminder_kind(notice, today)
+        if kind is not None and _reminder_send(notice, kind, today):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def _reminder_send(notice: PaymentNotice, kind: str, today: datetime.date) -> bool:
+    _, created = NoticeReminder.objects.get_or_create(notice=notice, kind=kind, defaults={"sent_on": today})
+    if created:
+        case = notice.application.case
+        url = business_type_for(case.kind).agent_url(case) + "?tab=payment"
+        notify_agent(case=case, text=reminder_text(notice, kind, today), url=url)
+    return created
+
+
+@records_refusals("notice_void", obj="notice")
+@transaction.atomic
+def notice_void(*, actor, notice: PaymentNotice, reason: str) -> PaymentNotice:
+    """作废 an unpaid notice (finance): the application moves to 已作废 through the engine, with the reason
+    on its timeline row; the agent is told and may apply again."""
+    notice = (
+        PaymentNotice.objects.select_for_update(of=("self",))
+        .select_related("application__case")
+        .get(pk=notice.pk)
+    )
+    if _already_confirmed(notice):
+        raise InvalidTransition(f"缴费通知单 {notice.number} 已确认收款，不能作废")
+    case_transition(case=notice.application.case, action=Action.VOID, actor=actor, reason=reason)
+    return notice
 
 
 @transaction.atomic
