@@ -142,7 +142,7 @@ def payment_confirm(
 # --- 逾期: reminders and 作废 ----------------------------------------------------------------------------
 
 
-def reminder_text(notice: PaymentNotice, kind: str, today: datetime.date) -> str:
+def _reminder_text(notice: PaymentNotice, kind: str, today: datetime.date) -> str:
     unit = notice.application.unit.name
     head = f"缴费提醒：{unit}的缴费通知单 {notice.number}（应缴 {notice.amount:,.2f} 元）"
     if kind == NoticeReminder.Kind.DUE:
@@ -185,7 +185,7 @@ def _reminder_send(notice: PaymentNotice, kind: str, today: datetime.date) -> bo
     if created:
         case = notice.application.case
         url = business_type_for(case.kind).agent_url(case) + "?tab=payment"
-        notify_agent(case=case, text=reminder_text(notice, kind, today), url=url)
+        notify_agent(case=case, text=_reminder_text(notice, kind, today), url=url)
     return created
 
 
