@@ -48,3 +48,22 @@ class StatementUploadForm(forms.Form):
     file = forms.FileField(
         label="银行流水文件（xlsx / csv）", error_messages={"required": "请选择银行流水文件"}
     )
+
+
+class VoidForm(forms.Form):
+    """作废 an unpaid 缴费通知单: the reason is required (the engine says so when it is empty)."""
+
+    reason = TextField(
+        label="作废原因", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InvoiceForm(forms.Form):
+    """开票登记; the rules (type from the unit's 开票信息, number shapes, amount, PDF) are the service's."""
+
+    invoice_type = forms.ChoiceField(label="发票类型", choices=[("normal", "普票"), ("special", "专票")])
+    code = TextField(label="发票代码（数电发票不填）", max_length=12, required=False)
+    number = TextField(label="发票号码", max_length=20)
+    issued_on = BoundedDateField(label="开票日期", years_back=5, years_ahead=0)
+    amount = MoneyField(label="开票金额（元）", maximum=Decimal("999999999999.99"))
+    file = forms.FileField(label="发票文件（PDF）", required=False)

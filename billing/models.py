@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.storage import private_storage  # encrypted at rest
 from core.uploads import PrivateUploadTo
 
 
@@ -41,6 +42,65 @@ class PaymentReceipt(models.Model):
 
     def __str__(self):
         return f"{self.notice.number} {self.amount}"
+
+
+class IssuedInvoice(models.Model):
+    """开票登记 — the invoice finance issued for a paid notice (one per notice), against the unit's 开票信息.
+
+    A 数电发票 has a 20-digit number and no code; a paper/electronic one a 10- or 12-digit code and an
+    8-digit number. The PDF is stored encrypted like the materials and read only through the access-checked
+    view (billing:invoice_pdf)."""
+
+    class Type(models.TextChoices):  # the values of units.InvoiceInfo.InvoiceType
+        NORMAL = "normal", "普票"
+        SPECIAL = "special", "专票"
+
+    notice = models.OneToOneField(PaymentNotice, on_delete=models.PROTECT, related_name="invoice")
+    invoice_type = models.CharField("发票类型", max_length=10, choices=Type.choices)
+    code = models.CharField("发票代码", max_length=12, blank=True)
+    number = models.CharField("发票号码", max_length=20)
+    issued_on = models.DateField("开票日期")
+    amount = models.DecimalField("开票金额（元）", max_digits=14, decimal_places=2)
+    title = models.CharField("发票抬头", max_length=100)
+    file = models.FileField(
+        upload_to=PrivateUploadTo("issued-invoices"), storage=private_storage, max_length=200
+    )
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "开票登记"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "number"], name="issuedinvoice_unique_code_number")
+        ]
+
+    def __str__(self):
+        return f"{self.code}{self.number}"
+
+
+class NoticeReminder(models.Model):
+    """缴费提醒 sent to the agent for one notice: N days before the due date, and on it — each once
+    (database constraint), so the daily command may run any number of times."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "到期前提醒"
+        DUE = "due", "到期当日提醒"
+
+    notice = models.ForeignKey(PaymentNotice, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField("提醒类型", max_length=10, choices=Kind.choices)
+    sent_on = models.DateField("发送日期")
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "缴费提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "kind"], name="noticereminder_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.notice_id} {self.kind}"
 
 
 class BankStatement(models.Model):

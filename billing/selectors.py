@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from billing.models import BankStatement, PaymentNotice, PaymentReceipt, StatementLine
+from billing.models import BankStatement, IssuedInvoice, PaymentNotice, PaymentReceipt, StatementLine
 from core.errors import DomainError, ErrorCode
 from core.ledger import LedgerPaths, ledger_filter, ledger_totals
 from review.models import Status
@@ -26,6 +26,37 @@ def notices_awaiting_payment(actor, *, query: str = "") -> QuerySet[PaymentNotic
     if query:
         notices = notices.filter(Q(number__icontains=query) | Q(application__unit__name__icontains=query))
     return _for_finance(actor, notices).order_by("due_date", "id")
+
+
+def notices_overdue(actor, today: datetime.date) -> QuerySet[PaymentNotice]:
+    """逾期: unpaid notices past their 截止日期, the longest overdue first (days_overdue = today − due)."""
+    notices = notices_awaiting_payment(actor).filter(due_date__lt=today, receipt__isnull=True)
+    return notices.order_by("due_date", "id")
+
+
+def receipts_awaiting_invoice(actor) -> QuerySet[PaymentReceipt]:
+    """待开票: confirmed receipts whose notice has no invoice yet, the oldest payment first."""
+    receipts = PaymentReceipt.objects.filter(notice__invoice__isnull=True).select_related(
+        "notice__application__unit__invoice_info"
+    )
+    return _for_finance(actor, receipts).order_by("paid_on", "id")
+
+
+def notice_for_invoice(actor, pk) -> PaymentNotice:
+    """A notice for 开票登记 (finance), with its receipt, invoice and the unit's 开票信息."""
+    notices = PaymentNotice.objects.select_related(
+        "application__unit__invoice_info", "receipt", "invoice__recorded_by"
+    )
+    return get_object_or_404(_for_finance(actor, notices), pk=pk)
+
+
+def invoice_for_application(actor, application_pk) -> IssuedInvoice:
+    """The issued invoice of an application the actor may see (404 for anyone else and before 开票)."""
+    return get_object_or_404(
+        IssuedInvoice.objects.select_related("notice__application"),
+        notice__application_id=application_pk,
+        notice__application__case__in=cases_visible_to(actor),
+    )
 
 
 def receipts_on(actor, day: datetime.date) -> dict:

@@ -11,17 +11,27 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.documents import ledger_xlsx, payment_notice_pdf
-from billing.models import BankStatement, PaymentNotice, PaymentReceipt, StatementLine
+from billing.models import (
+    BankStatement,
+    IssuedInvoice,
+    NoticeReminder,
+    PaymentNotice,
+    PaymentReceipt,
+    StatementLine,
+)
 from billing.reconciliation import Matcher, OpenNotice, notice_numbers_in
 from billing.selectors import receipts_history, union_account
 from billing.statements import StatementRow, file_sha256, read_statement
 from claims.selectors import payouts_history
 from core.audit import audit_log, records_refusals
-from core.errors import DomainError, ErrorCode, InvalidTransition
+from core.errors import BadFile, DomainError, ErrorCode, InvalidTransition
 from core.money import yuan
 from core.text import bounded_text
+from core.uploads import check_material, display_name, sha256_of, storage_name
+from notifications.services import notify_agent
 from review.engine import case_transition
 from review.models import Action, Status
+from review.registry import business_type_for
 
 
 def payment_notice_issue(*, application, actor) -> PaymentNotice:
@@ -127,6 +137,156 @@ def payment_confirm(
     )
     # One record of the fact: this 收款确认 move's timeline row (amount, 流水号), read by the audit screen.
     return receipt
+
+
+# --- 逾期: reminders and 作废 ----------------------------------------------------------------------------
+
+
+def _reminder_text(notice: PaymentNotice, kind: str, today: datetime.date) -> str:
+    unit = notice.application.unit.name
+    head = f"缴费提醒：{unit}的缴费通知单 {notice.number}（应缴 {notice.amount:,.2f} 元）"
+    if kind == NoticeReminder.Kind.DUE:
+        return f"{head}今天（{notice.due_date:%Y-%m-%d}）到期，请今日内缴费，转账附言填写通知单号。"
+    days = (notice.due_date - today).days
+    return f"{head}将于{notice.due_date:%Y-%m-%d}到期（还有 {days} 天），请按时缴费，转账附言填写通知单号。"
+
+
+def _reminder_kind(notice: PaymentNotice, today: datetime.date) -> str | None:
+    if notice.due_date == today:
+        return NoticeReminder.Kind.DUE
+    if today < notice.due_date <= today + datetime.timedelta(days=settings.NOTICE_REMINDER_DAYS_BEFORE):
+        return NoticeReminder.Kind.BEFORE  # a day missed by the timer is caught up the next day
+    return None
+
+
+def notice_reminders_send(*, today: datetime.date | None = None) -> int:
+    """manage.py notice_reminders (daily): an SMS + in-app 缴费提醒 to the agent of each unpaid notice
+    NOTICE_REMINDER_DAYS_BEFORE days before its due date and on the due date, each once (the NoticeReminder
+    row, unique per notice and kind, is the record that it was sent). Returns the number sent."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.NOTICE_REMINDER_DAYS_BEFORE)
+    notices = PaymentNotice.objects.filter(
+        application__case__status=Status.APPROVED,
+        receipt__isnull=True,
+        due_date__gte=today,
+        due_date__lte=horizon,
+    ).select_related("application__unit", "application__case__unit")
+    sent = 0
+    for notice in notices:
+        kind = _reminder_kind(notice, today)
+        if kind is not None and _reminder_send(notice, kind, today):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def _reminder_send(notice: PaymentNotice, kind: str, today: datetime.date) -> bool:
+    _, created = NoticeReminder.objects.get_or_create(notice=notice, kind=kind, defaults={"sent_on": today})
+    if created:
+        case = notice.application.case
+        url = business_type_for(case.kind).agent_url(case) + "?tab=payment"
+        notify_agent(case=case, text=_reminder_text(notice, kind, today), url=url)
+    return created
+
+
+@records_refusals("notice_void", obj="notice")
+@transaction.atomic
+def notice_void(*, actor, notice: PaymentNotice, reason: str) -> PaymentNotice:
+    """作废 an unpaid notice (finance): the application moves to 已作废 through the engine, with the reason
+    on its timeline row; the agent is told and may apply again."""
+    notice = (
+        PaymentNotice.objects.select_for_update(of=("self",))
+        .select_related("application__case")
+        .get(pk=notice.pk)
+    )
+    if _already_confirmed(notice):
+        raise InvalidTransition(f"缴费通知单 {notice.number} 已确认收款，不能作废")
+    case_transition(case=notice.application.case, action=Action.VOID, actor=actor, reason=reason)
+    return notice
+
+
+# --- 开票登记 ---------------------------------------------------------------------------------------------
+
+
+def _checked_invoice_number(code: str, number: str) -> tuple[str, str]:
+    """数电发票: 20 digits, no code; otherwise a 10- or 12-digit code and an 8-digit number."""
+    code, number = (code or "").strip(), (number or "").strip()
+    if not number.isdigit() or (code and not code.isdigit()):
+        raise DomainError("发票代码和发票号码只能填写数字")
+    if not code and len(number) != 20:
+        raise DomainError(
+            "数电发票号码为20位数字；纸质或旧版电子发票请同时填写发票代码（10或12位）和号码（8位）"
+        )
+    if code and (len(code) not in (10, 12) or len(number) != 8):
+        raise DomainError("发票代码为10或12位数字，发票号码为8位数字；数电发票只填20位号码，不填代码")
+    return code, number
+
+
+def _checked_invoice_type(notice: PaymentNotice, invoice_type: str) -> str:
+    """The unit's 开票信息 decides the type (开多个户头: its attachment does, so either type)."""
+    info = getattr(notice.application.unit, "invoice_info", None)
+    if info is None:
+        raise DomainError(
+            f"{notice.application.unit.name}尚未填写开票信息，请联系代办员在【开票信息管理】中填写后再开票"
+        )
+    if info.invoice_type and invoice_type != info.invoice_type:
+        wanted = IssuedInvoice.Type(info.invoice_type).label
+        raise DomainError(f"该单位开票信息中的发票类型为“{wanted}”，请按开票信息开具")
+    return info.title or notice.application.unit.name
+
+
+@records_refusals("invoice_register", obj="notice")
+@transaction.atomic
+def invoice_register(
+    *, actor, notice: PaymentNotice, invoice_type: str, code: str, number: str, issued_on, amount, upload
+) -> IssuedInvoice:
+    """开票登记 of a paid notice (待开票 → 已开票): the type from the unit's 开票信息, the number, the
+    date, the amount (the receipt's), the invoice PDF (checked by its content, stored encrypted). Once per
+    notice."""
+    notice = (
+        PaymentNotice.objects.select_for_update(of=("self",))
+        .select_related("application__unit__invoice_info", "receipt")
+        .get(pk=notice.pk)
+    )
+    receipt = getattr(notice, "receipt", None)
+    if receipt is None:
+        raise InvalidTransition(f"缴费通知单 {notice.number} 尚未确认收款，不能开票登记")
+    if IssuedInvoice.objects.filter(notice=notice).exists():
+        raise InvalidTransition(
+            f"缴费通知单 {notice.number} 已开票登记，不能重复登记", code=ErrorCode.DUPLICATE
+        )
+    title = _checked_invoice_type(notice, invoice_type)
+    code, number = _checked_invoice_number(code, number)
+    if IssuedInvoice.objects.filter(code=code, number=number).exists():
+        raise DomainError(
+            f"发票号码 {code}{number} 已登记在另一张缴费通知单上，请核对", code=ErrorCode.DUPLICATE
+        )
+    if yuan(amount) != receipt.amount:
+        raise DomainError(f"开票金额 {yuan(amount):,.2f} 元与到账金额 {receipt.amount:,.2f} 元不一致，请核对")
+    if not (receipt.paid_on <= issued_on <= timezone.localdate()):
+        raise DomainError(f"开票日期应在到账日期（{receipt.paid_on:%Y-%m-%d}）与今天之间")
+    if check_material(upload) != "pdf":
+        raise BadFile("发票文件须为 PDF（数电发票的版式文件），请重新选择")
+    invoice = IssuedInvoice(
+        notice=notice,
+        invoice_type=invoice_type,
+        code=code,
+        number=number,
+        issued_on=issued_on,
+        amount=receipt.amount,
+        title=title,
+        original_name=display_name(upload.name, "pdf"),
+        sha256=sha256_of(upload),
+        recorded_by=actor,
+    )
+    invoice.file.save(storage_name("pdf"), upload, save=True)
+    audit_log(
+        actor=actor,
+        verb="invoice_register",
+        obj=notice,
+        changes={"number": f"{code}{number}", "type": invoice_type, "amount": str(invoice.amount)},
+    )
+    return invoice
 
 
 @transaction.atomic

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from billing.views import history, notices, receipts, statements
+from billing.views import history, invoices, notices, overdue, receipts, statements
 from claims.views import batches, payouts
 
 app_name = "billing"
 urlpatterns = [
     path("", receipts.workbench, name="workbench"),
     path("notices/<id:pk>/confirm/", receipts.confirm, name="confirm"),
+    path("overdue/", overdue.overdue, name="overdue"),
+    path("notices/<id:pk>/void/", overdue.void, name="notice_void"),
+    path("invoices/", invoices.invoices, name="invoices"),
+    path("invoices/<id:pk>/", invoices.invoice_create, name="invoice_create"),
+    path("applications/<id:application_pk>/invoice.pdf", invoices.invoice_pdf, name="invoice_pdf"),
     path("payouts/", payouts.payouts, name="payouts"),
     path("payouts/<id:claim_pk>/", payouts.payout_record, name="payout_record"),
     path("payouts/batches/", batches.batches, name="batches"),

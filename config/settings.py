@@ -272,6 +272,9 @@ UNION_ACCOUNT_NAME = os.environ.get("UNION_ACCOUNT_NAME", "").strip()
 UNION_BANK_NAME = os.environ.get("UNION_BANK_NAME", "").strip()
 UNION_BANK_ACCOUNT = os.environ.get("UNION_BANK_ACCOUNT", "").strip()
 PAYMENT_DUE_DAYS = int(os.environ.get("PAYMENT_DUE_DAYS", 15))
+# 缴费提醒 (manage.py notice_reminders, daily): the agent is reminded this many days before the due date
+# and on the due date itself, each once.
+NOTICE_REMINDER_DAYS_BEFORE = int(os.environ.get("NOTICE_REMINDER_DAYS_BEFORE", 3))
 
 # --- Background work: django-tasks with the database backend; `make run` starts one worker,
 # production runs N (`manage.py worker`). Each beats every WORKER_HEARTBEAT_SECONDS; a worker silent for

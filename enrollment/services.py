@@ -143,7 +143,7 @@ def application_create(
     )
     if kind == Kind.MAIN:
         clash = Application.objects.filter(unit=unit, kind=Kind.MAIN, period_start=start).exclude(
-            case__status__in=[Status.DELETED]
+            case__status__in=[Status.DELETED, Status.VOIDED]  # a voided notice: the unit may apply again
         )
         if clash.exists():
             raise DomainError(f"本单位已有{start:%Y-%m-%d}开始的主保期参保申请，请在列表中继续办理")

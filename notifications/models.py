@@ -10,6 +10,7 @@ class Notification(models.Model):
         CASE = "case", "业务进展"
         UNBOUND = "unbound", "解除绑定"
         DIGEST = "digest", "每日待办"
+        REMINDER = "reminder", "缴费提醒"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

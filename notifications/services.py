@@ -41,6 +41,10 @@ def case_message(*, case, transition) -> str:
         return f"{subject}在{step}时被退回。原因：{reason}。请修改后重新上报。"
     if action == Action.REJECT:
         return f"{subject}经{step}决定不予给付。原因：{reason}。这是最终审核结论，该申请已办结。"
+    if action == Action.VOID:
+        return (
+            f"{subject}的缴费通知单已由财务作废。原因：{reason}。该申请已办结；如需参保，请重新提交参保申请。"
+        )
     if action in (Action.CONFIRM_PAYMENT, Action.RECORD_PAYOUT):
         return f"{subject}{business.settled_text(case)}"
     return f"{subject}已{transition.get_action_display()}，当前状态：{transition.to_label}。"
@@ -68,6 +72,14 @@ def notify_case_transition(*, case, transition) -> Notification | None:
         case=case,
         url=business_type_for(case.kind).message_url(case, transition),
     )
+
+
+def notify_agent(*, case, text: str, url: str = "") -> Notification | None:
+    """A message to CASE's agent that is not a status move (e.g. billing's 缴费提醒): in-app and SMS."""
+    agent = User.objects.filter(pk=case.agent_id, is_active=True).first()
+    if agent is None:
+        return None
+    return _deliver(recipient=agent, text=text, kind=Notification.Kind.REMINDER, case=case, url=url)
 
 
 def notify_unbound(*, binding) -> Notification | None:

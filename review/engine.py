@@ -29,10 +29,23 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (Status.IN_REVIEW, Action.REJECT): (Status.REJECTED,),
     (Status.APPROVED, Action.CONFIRM_PAYMENT): (Status.EFFECTIVE,),
     (Status.APPROVED, Action.RECORD_PAYOUT): (Status.CLOSED,),
+    # 作废: finance voids an unpaid 缴费通知单 (an approved application that was never paid); final.
+    (Status.APPROVED, Action.VOID): (Status.VOIDED,),
 }
 REASON_MAX_LENGTH = 1000
-REASON_REQUIRED = {Action.RETURN: "请填写退回原因", Action.REJECT: "请填写不予给付的原因"}
-FINAL_STATUSES = {Status.APPROVED, Status.REJECTED, Status.EFFECTIVE, Status.CLOSED, Status.DELETED}
+REASON_REQUIRED = {
+    Action.RETURN: "请填写退回原因",
+    Action.REJECT: "请填写不予给付的原因",
+    Action.VOID: "请填写作废原因",
+}
+FINAL_STATUSES = {
+    Status.APPROVED,
+    Status.REJECTED,
+    Status.EFFECTIVE,
+    Status.CLOSED,
+    Status.VOIDED,
+    Status.DELETED,
+}
 
 
 def applicable_steps(case) -> list[WorkflowStep]:
@@ -78,6 +91,10 @@ def _next_state(case, action) -> tuple[str, WorkflowStep | None]:
         if workflow.settlement_action != action:
             raise InvalidTransition(f"{case.get_kind_display()}没有“{Action(action).label}”这一步")
         return (Status.EFFECTIVE if action == Action.CONFIRM_PAYMENT else Status.CLOSED), None
+    if action == Action.VOID:
+        if workflow.settlement_action != Action.CONFIRM_PAYMENT:
+            raise InvalidTransition(f"{case.get_kind_display()}没有缴费通知单，不能作废")
+        return Status.VOIDED, None
     if action == Action.DELETE:
         return Status.DELETED, None
     raise InvalidTransition(f"未知操作：{action}")

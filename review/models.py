@@ -29,6 +29,7 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "不予给付"
     EFFECTIVE = "effective", "保期生效"
     CLOSED = "closed", "已结案"
+    VOIDED = "voided", "已作废"
     DELETED = "deleted", "已删除"
 
 
@@ -42,6 +43,7 @@ STATUS_BADGES = {
     Status.REJECTED: "text-bg-dark",
     Status.EFFECTIVE: "text-bg-success",
     Status.CLOSED: "text-bg-info",
+    Status.VOIDED: "text-bg-dark",
     Status.DELETED: "text-bg-light border",
 }
 
@@ -54,6 +56,7 @@ class Action(models.TextChoices):
     DELETE = "delete", "删除"
     CONFIRM_PAYMENT = "confirm_payment", "收款确认"
     RECORD_PAYOUT = "record_payout", "给付"
+    VOID = "void", "作废"
 
 
 class StepActor(models.TextChoices):

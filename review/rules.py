@@ -35,6 +35,7 @@ PERMISSION_FOR_ACTION = {
     Action.REJECT: "review.decide_case",
     Action.CONFIRM_PAYMENT: "review.settle_case",
     Action.RECORD_PAYOUT: "review.settle_case",
+    Action.VOID: "review.settle_case",
 }
 
 rules.add_perm("review.submit_case", is_case_agent)

@@ -19,11 +19,13 @@ REASON_HEADINGS = {
     Status.RETURNED: ("退回原因", "alert-danger"),
     Status.NEEDS_MATERIALS: ("材料待补充", "alert-warning"),
     Status.REJECTED: ("不予给付（最终审核结论）", "alert-dark"),
+    Status.VOIDED: ("缴费通知单已作废", "alert-dark"),
 }
 REASON_BUTTONS = {
     Status.RETURNED: "查看退回原因",
     Status.NEEDS_MATERIALS: "查看退回原因",
     Status.REJECTED: "查看不予给付原因",  # final, not a return: say so
+    Status.VOIDED: "查看作废原因",
 }
 
 
@@ -46,8 +48,9 @@ def case_reason(case: Case | None) -> CaseReason | None:
     if case is None or case.status not in REASON_HEADINGS:
         return None
     heading, css = REASON_HEADINGS[case.status]
-    if case.status == Status.REJECTED:
-        decision = last_transition(case, Action.REJECT)
+    if case.status in (Status.REJECTED, Status.VOIDED):
+        action = Action.REJECT if case.status == Status.REJECTED else Action.VOID
+        decision = last_transition(case, action)
         return CaseReason(heading, decision.reason, css, decision) if decision else None
     return CaseReason(heading, case.last_return_reason, css) if case.last_return_reason else None
 

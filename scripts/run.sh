@@ -17,5 +17,5 @@ else
   export WEB_COMMAND="$PWD/.venv/bin/gunicorn -c config/gunicorn.py config.wsgi"
 fi
 export WORKER_COMMAND="$PWD/.venv/bin/python manage.py worker"
-echo "职工互助保障信息化管理系统: http://$HOST:$PORT  (DEBUG=$DEBUG; web + worker under supervisord; Ctrl-C stops both)"
+echo "职工互助保障信息化管理系统: http://$HOST:$PORT  (DEBUG=$DEBUG; web + worker + daily jobs under supervisord; Ctrl-C stops all)"
 exec .venv/bin/supervisord -c deploy/supervisord.conf

@@ -57,6 +57,10 @@ NOT_SERVICES = {
     "notifications.services.notify_unbound": "side effect of unit_binding_apply, whose audit row and "
     "Transition are the record",
     "notifications.services.daily_digest_send": "the staff's own reminder messages, no business data",
+    "billing.services.notice_reminders_send": "the agents' 缴费提醒 messages; the NoticeReminder row (one "
+    "per notice and kind) is the record that each was sent",
+    "notifications.services.notify_agent": "a message to an agent written by a service that keeps its own "
+    "record (notice_reminders_send)",
     "claims.services.claim_amount_cap": "read: the largest amount the city may approve",
     "billing.services.payment_notice_document": "read: the notice's PDF (kept in storage at the first "
     "download); notice_pdf records the read",
@@ -534,6 +538,33 @@ def s_payout_batch_settle(f, mp):
 
     maker, batch = _batch(f, checked=True)
     return lambda: payout_batch_settle(actor=maker, batch=batch, paid_on=timezone.localdate(), failures={})
+
+
+def s_notice_void(f, mp):
+    from billing.services import notice_void
+
+    notice, finance = f.approved_application().payment_notice, f.finance()
+    return lambda: notice_void(actor=finance, notice=notice, reason="逾期未缴费")
+
+
+def s_invoice_register(f, mp):
+    from billing.services import invoice_register
+    from units.models import InvoiceInfo
+
+    notice = f.effective_application().payment_notice
+    unit = notice.application.unit
+    InvoiceInfo.objects.create(unit=unit, invoice_type="normal", title=unit.name, updated_by=unit.agent)
+    finance = f.finance()
+    return lambda: invoice_register(
+        actor=finance,
+        notice=notice,
+        invoice_type="normal",
+        code="",
+        number="26372000000012345678",
+        issued_on=timezone.localdate(),
+        amount=notice.amount,
+        upload=pdf("发票.pdf"),
+    )
 
 
 SCENARIOS = {name.removeprefix("s_"): fn for name, fn in globals().items() if name.startswith("s_")}

@@ -36,6 +36,7 @@ PATH_TO = {
     Status.REJECTED: [Action.SUBMIT, Action.REJECT],
     Status.EFFECTIVE: [Action.SUBMIT, Action.APPROVE, Action.APPROVE, Action.CONFIRM_PAYMENT],
     Status.CLOSED: [Action.SUBMIT, Action.APPROVE, Action.APPROVE, Action.RECORD_PAYOUT],
+    Status.VOIDED: [Action.SUBMIT, Action.APPROVE, Action.APPROVE, Action.VOID],
     Status.DELETED: [Action.DELETE],
 }
 
@@ -61,7 +62,7 @@ class Cases:
         return case
 
     def act(self, case, action, **kw) -> Case:
-        reason = "请补充材料" if action in (Action.RETURN, Action.REJECT) else ""
+        reason = "请补充材料" if action in (Action.RETURN, Action.REJECT, Action.VOID) else ""
         return case_transition(
             case=case, action=action, actor=self.actor_for(case, action), reason=reason, **kw
         )
@@ -91,7 +92,7 @@ class Cases:
     def actor_for(self, case, action) -> User:
         if action in (Action.SUBMIT, Action.DELETE):
             return Case.objects.select_related("unit__agent").get(pk=case.pk).unit.agent
-        if action in (Action.CONFIRM_PAYMENT, Action.RECORD_PAYOUT):
+        if action in (Action.CONFIRM_PAYMENT, Action.RECORD_PAYOUT, Action.VOID):
             return self.staff("finance")
         return self.reviewer_for(case)
 

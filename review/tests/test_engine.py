@@ -26,6 +26,7 @@ ALLOWED = {
     (Status.IN_REVIEW, Action.REJECT): (KIND.CLAIM, Status.REJECTED),
     (Status.APPROVED, Action.CONFIRM_PAYMENT): (KIND.ENROLLMENT, Status.EFFECTIVE),
     (Status.APPROVED, Action.RECORD_PAYOUT): (KIND.CLAIM, Status.CLOSED),
+    (Status.APPROVED, Action.VOID): (KIND.ENROLLMENT, Status.VOIDED),
 }
 # The business used to reach a status when testing a forbidden pair.
 KIND_FOR_STATUS = {
@@ -37,6 +38,7 @@ KIND_FOR_STATUS = {
     Status.REJECTED: KIND.CLAIM,
     Status.EFFECTIVE: KIND.ENROLLMENT,
     Status.CLOSED: KIND.CLAIM,
+    Status.VOIDED: KIND.ENROLLMENT,
     Status.DELETED: KIND.UNIT_REGISTRATION,
 }
 ALL_PAIRS = list(itertools.product(Status, Action))
@@ -99,6 +101,8 @@ def test_every_other_transition_is_refused_and_changes_nothing(cases, pair):
         (Status.APPROVED, Action.CONFIRM_PAYMENT, KIND.UNIT_REGISTRATION, "单位注册没有“收款确认”这一步"),
         (Status.APPROVED, Action.CONFIRM_PAYMENT, KIND.CLAIM, "保障金申请没有“收款确认”这一步"),
         (Status.APPROVED, Action.RECORD_PAYOUT, KIND.ENROLLMENT, "参保申请没有“给付”这一步"),
+        (Status.APPROVED, Action.VOID, KIND.CLAIM, "保障金申请没有缴费通知单，不能作废"),
+        (Status.APPROVED, Action.VOID, KIND.UNIT_REGISTRATION, "单位注册没有缴费通知单，不能作废"),
     ],
 )
 def test_a_table_move_that_the_business_chain_does_not_have_is_refused(cases, status, action, kind, message):
@@ -124,6 +128,7 @@ RIGHT_ACTOR = {
     (Status.IN_REVIEW, Action.REJECT): "市南区",
     (Status.APPROVED, Action.CONFIRM_PAYMENT): "finance",
     (Status.APPROVED, Action.RECORD_PAYOUT): "finance",
+    (Status.APPROVED, Action.VOID): "finance",
 }
 WRONG_ACTORS = [(pair, who) for pair in ALLOWED for who in ACTORS if who != RIGHT_ACTOR[pair]]
 
