@@ -5,6 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 DAILY_AT=${DAILY_AT:-08:00}
+export TZ=${TZ:-Asia/Shanghai}  # the project's TIME_ZONE: 08:00 in Qingdao, whatever the machine's clock zone
 while true; do
   .venv/bin/python manage.py notice_reminders || echo "notice_reminders failed; retrying at the next run" >&2
   now=$(date +%s)
