@@ -21,7 +21,7 @@ from billing.models import (
 )
 from billing.reconciliation import Matcher, OpenNotice, notice_numbers_in
 from billing.selectors import receipts_history, union_account
-from billing.statements import StatementRow, file_sha256, read_statement
+from billing.statements import StatementRow, read_statement
 from claims.selectors import payouts_history
 from core.audit import audit_log, records_refusals
 from core.errors import BadFile, DomainError, ErrorCode, InvalidTransition
@@ -341,7 +341,7 @@ def statement_upload(*, actor, upload) -> tuple[BankStatement, bool]:
 
     The same file again is the statement already uploaded (created=False) and changes nothing; a transfer
     already brought by an earlier file is skipped (counted as 此前已导入)."""
-    sha256 = file_sha256(upload)
+    sha256 = sha256_of(upload)
     existing = BankStatement.objects.filter(sha256=sha256).first()
     if existing is not None:
         return existing, False

@@ -8,7 +8,6 @@ out, a subtotal) is not an incoming transfer and is skipped;
 anything else that does not parse refuses the whole file with the rows named, and nothing is imported."""
 
 import datetime
-import hashlib
 import os
 import re
 import tempfile
@@ -56,15 +55,6 @@ class StatementRow:
 
 def statement_limits() -> SheetLimits:
     return SheetLimits(max_rows=settings.STATEMENT_MAX_ROWS, max_columns=40, max_cell_chars=500)
-
-
-def file_sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def read_statement(upload) -> list[StatementRow]:
