@@ -116,11 +116,11 @@ def _side(tree: Path, workload: str, database, template: str, repeat: int, file:
 
 def _templates(vendor: str, workload: str, folder: Path, rows: int, file: str):
     """The database and the template name the workload's clones are made from."""
-    from bench.run import Database, pg
+    from bench.run import DB_PREFIX, Database, pg
 
     database = Database(vendor, folder)
     if workload == "stats":
-        database.template = "bench_p2_city"
+        database.template = f"{DB_PREFIX}_p2_city"
         if vendor == "postgresql":
             pg(f"DROP DATABASE IF EXISTS {database.template}")
             pg(f"CREATE DATABASE {database.template}")
@@ -143,6 +143,8 @@ def _templates(vendor: str, workload: str, folder: Path, rows: int, file: str):
 
 def compare(workload: str, before: Path, rows: int, repeat: int, vendors: list[str]) -> dict:
     os.environ.setdefault("SECRET_KEY", "bench-phase2")  # both trees decrypt the city's fields alike
+    from bench.run import DB_PREFIX
+
     folder = Path(tempfile.mkdtemp(prefix="bench-p2-"))
     shutil.copy(Path(__file__), before / "bench" / "phase2.py")
     file = str(folder / f"roster-{rows}.xlsx")
@@ -161,7 +163,7 @@ def compare(workload: str, before: Path, rows: int, repeat: int, vendors: list[s
             print(f"{vendor:10s} {label:7s} {results[f'{vendor} {label}']}", flush=True)
         database.drop(template)
         if workload != "stats":
-            database.template = "bench_template"
+            database.template = f"{DB_PREFIX}_template"
             database.finish()
     results["load_after"] = os.getloadavg()
     shutil.rmtree(folder, ignore_errors=True)

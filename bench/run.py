@@ -9,8 +9,8 @@ and the generated table of docs/benchmarks.md.
 3. Pages under load on the city (bench.pages), then the services on the city (bench.services_bench).
 
 PostgreSQL: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; the bench
-creates and drops its own databases (bench_*). BENCH_PROFILE=1 also writes pyinstrument profiles of the
-city's import and 收款确认 to bench/profiles/.
+creates and drops its own databases (BENCH_DB_PREFIX_*, default bench_*). BENCH_PROFILE=1 also writes
+pyinstrument profiles of the city's import and 收款确认 to bench/profiles/.
 """
 
 import json
@@ -33,6 +33,9 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", 30 if SCALE == "full" else 5))
 PORT = int(os.environ.get("BENCH_PORT", 8642))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+# The bench's own databases are PREFIX_template, PREFIX_run1…, PREFIX_city: BENCH_DB_PREFIX keeps two benches
+# (or a bench and a developer's databases) on one server apart.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 CONTENDERS = ("ours", "floor", "iex_tuned", "iex_default")
 # django-import-export takes 4-40 ms a row on this machine: at small scale it runs at 1k rows only (a 10k
 # run alone is 40-100 s here), and at 100k rows its runs are BENCH_SLOW_REPEAT (1) instead of three.
@@ -73,7 +76,7 @@ class Database:
 
     def __init__(self, vendor: str, folder: Path):
         self.vendor, self.folder = vendor, folder
-        self.template = "bench_template"
+        self.template = f"{DB_PREFIX}_template"
         self.clones = 0
 
     def env(self, name: str) -> dict:
@@ -108,7 +111,7 @@ class Database:
 
     def clone(self) -> str:
         self.clones += 1
-        name = f"bench_run{self.clones}"
+        name = f"{DB_PREFIX}_run{self.clones}"
         if self.vendor == "postgresql":
             pg(f"DROP DATABASE IF EXISTS {name}")
             pg(f"CREATE DATABASE {name} TEMPLATE {self.template}")
@@ -191,7 +194,7 @@ def roster_imports(folder: Path) -> list[dict]:
 
 
 def city(folder: Path) -> tuple[dict, dict]:
-    name = "bench_city"
+    name = f"{DB_PREFIX}_city"
     pg(f"DROP DATABASE IF EXISTS {name}")
     pg(f"CREATE DATABASE {name}")
     env = {**os.environ, "DATABASE_URL": pg_url(name), "MEDIA_ROOT": str(folder / "city-media"), "DEBUG": "0"}
@@ -255,7 +258,7 @@ def main() -> int:
     except RuntimeError as error:
         services, errors = {}, [*errors, str(error)[-1500:]]
     sections["services"] = round(time.perf_counter() - mark, 1)
-    pg("DROP DATABASE IF EXISTS bench_city")
+    pg(f"DROP DATABASE IF EXISTS {DB_PREFIX}_city")
     short = [r for r in imports if r["stored"] < r["rows"]]
     results = {
         "scale": SCALE,
