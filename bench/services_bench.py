@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     from billing.documents import payment_notice_pdf
     from billing.services import payment_confirm
     from claims.models import Claim
-    from claims.services import check_eligibility
+    from claims.services import recheck
     from enrollment.models import Application, Coverage
     from enrollment.periods import twelve_month_period
     from enrollment.services import application_create, roster_import_run, roster_upload
@@ -151,22 +151,14 @@ def main(argv=None) -> int:
         .select_related("member", "unit")
         .first()
     )
-    claim_like = {
-        "member": claim.member,
-        "unit_ids": {claim.unit_id},
-        "plan_choice": claim.plan_choice,
-        "disease": claim.disease,
-        "event_date": claim.event_date,
-        "kind": claim.kind,
-    }
-    check_eligibility(claim_like=claim_like, actor=claim.unit.agent, exclude_claim=claim)
+    recheck(claim)  # the reviewers' panel and 上报 run the rules through this
     times = []
     for _ in range(50):
         started = time.perf_counter()
-        check_eligibility(claim_like=claim_like, actor=claim.unit.agent, exclude_claim=claim)
+        recheck(claim)
         times.append(time.perf_counter() - started)
     with timed(results, "eligibility_check"):
-        check_eligibility(claim_like=claim_like, actor=claim.unit.agent, exclude_claim=claim)
+        recheck(claim)
     results["eligibility_check"]["seconds"] = round(statistics.median(times), 5)
     results["eligibility_check"]["runs"] = len(times)
     print(json.dumps(results, ensure_ascii=False))
