@@ -8,7 +8,9 @@ for dep in "$@"; do
     fonts) fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || want+=(fonts-noto-cjk) ;;
     chromium) command -v chromium >/dev/null 2>&1 || want+=(chromium) ;;
     # WeasyPrint (payment notice PDFs) needs Pango; tests turn PDFs into text/PNG with poppler.
-    pango) ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || want+=(libpango-1.0-0 libpangoft2-1.0-0) ;;
+    pango) ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+      # HarfBuzz's subsetter: without it WeasyPrint subsets the CJK font with fontTools, ~50 s a notice.
+      ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || want+=(libharfbuzz-subset0) ;;
     poppler) command -v pdftotext >/dev/null 2>&1 || want+=(poppler-utils) ;;
   esac
 done

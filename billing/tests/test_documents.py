@@ -94,3 +94,17 @@ def test_the_pdf_itself_carries_the_unit_and_the_amount_in_figures_and_capitals(
     text = "".join(text.split())
     for expected in (approved.payment_notice.number, approved.unit.name, "¥90.00", "玖拾元整", "缴费通知单"):
         assert expected in text, expected
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs poppler-utils (make test installs it)")
+def test_the_pdf_prints_in_the_notice_font_and_a_rare_character_in_the_system_font(factory):
+    """Notice Sans SC (GB 2312) prints the notice, its page footer too; 喆 (outside GB 2312) in a unit's
+    name is still printed, by the full Noto Sans CJK SC."""
+    unit = factory.approved_unit(name="青岛喆达机械有限公司")
+    application = factory.approved_application(factory.application(unit, rows=factory.people(3)))
+    pdf = payment_notice_pdf(application.payment_notice)
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    embedded = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert embedded == {"Notice-Sans-SC", "Notice-Sans-SC-Bold", "Noto-Sans-CJK-SC"}, fonts
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "青岛喆达机械有限公司" in "".join(text.split())
