@@ -3,7 +3,7 @@
 
 from django.urls import reverse
 
-from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
+from claims.models import ACCIDENT_SLOTS, HEIR_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
 from claims.selectors import claim_get_for, claim_lines
 from claims.services import check_submittable, claim_amount_cap, claim_set_approved_amount, recheck
 from core.errors import DomainError
@@ -34,8 +34,8 @@ class ClaimBusiness(BusinessType):
         missing = super().missing_materials(case)
         claim = self.claim_of(case)
         present = set(case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
-        if claim.injury == Claim.Injury.DEATH and "death_certificate" not in present:
-            missing.append("死亡证明")
+        if claim.needs_heirs:  # 死亡证明, 户籍注销证明, 亲属关系证明
+            missing += [slot.label for slot in HEIR_SLOTS if slot.code not in present]
         if claim.injury == Claim.Injury.DISABILITY and "disability_assessment" not in present:
             missing.append("伤残鉴定书")
         return missing

@@ -117,18 +117,20 @@ def _count_claims_filed(by_org, by_plan, leaf_ids, start, end) -> None:
 def _sum_payouts(by_org, by_plan, leaf_ids, start, end) -> None:
     payouts = Payout.objects.filter(
         paid_on__gte=start, paid_on__lte=end, claim__unit__parent_org_id__in=leaf_ids
-    ).select_related("claim__unit")
+    ).select_related("claim__unit", "heir")
     # every payout's claim lines in one query (was one query per paid claim: 9,000 on the full city)
     lines = ClaimLine.objects.only("id", "claim_id", "plan_id", "suggested_amount")
     payouts = payouts.prefetch_related(Prefetch("claim__lines", queryset=lines))
     split = defaultdict(lambda: ZERO)
     for payout in payouts:
         row = by_org[payout.claim.unit.parent_org_id]
-        row.claims_paid += 1
+        # A claim paid to its heirs has one payout per heir: it counts once (with its first heir's).
+        counts = payout.heir is None or payout.heir.seq == 1
+        row.claims_paid += counts
         row.paid_amount += payout.amount
         for plan_id, share in _plan_shares(payout).items():
             split[plan_id] += share
-            if plan_id in by_plan:
+            if plan_id in by_plan and counts:
                 by_plan[plan_id].extra["paid_claims"] = by_plan[plan_id].extra.get("paid_claims", 0) + 1
     for plan_id, amount in split.items():
         if plan_id in by_plan:
