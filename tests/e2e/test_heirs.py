@@ -159,7 +159,7 @@ def test_an_accident_death_claim_is_paid_to_two_heirs_in_two_lines(actor, shot, 
     expect(lines.nth(1)).to_contain_text("已给付")
 
     checker.locator("#sidebar").get_by_role("link", name="收款/给付记录", exact=True).click()
-    checker.get_by_role("link", name="给付记录").click()
+    checker.get_by_role("link", name="给付记录", exact=True).click()
     expect(checker.locator("#ledger-table")).to_contain_text("王秀英")
     expect(checker.locator("#ledger-table")).to_contain_text("赵小明")
     both(shot, shot_narrow, checker, "05-payout-records")
