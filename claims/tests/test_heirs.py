@@ -28,6 +28,7 @@ from core.masking import mask_bank_account, mask_id_number
 from core.models import AuditLog
 from review.engine import case_transition
 from review.models import Action, Status
+from tests.concurrency import run_at_once, skip_unless_postgresql
 
 D = Decimal
 
@@ -368,3 +369,25 @@ def test_the_payout_records_show_each_heir_masked_and_the_reveal_is_logged(
     for heir in heirs:
         assert heir.id_number not in item and heir.bank_account not in item
     assert "3,334.01" in item
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_making_a_batch_of_the_same_heir_claim_at_once_put_it_in_one_batch(factory):
+    skip_unless_postgresql("two transactions can never be inside the open-batch check at the same time")
+    unit = factory.approved_unit(org="市南区")
+    member = factory.covered_member(unit, name="赵强", female=False)
+    claim = approve(factory, factory.claim_materials(death_claim(factory, unit, member)), "20000.00")
+    clerks = [factory.finance(), factory.finance()]
+
+    results = run_at_once(
+        *[
+            lambda i=i: payout_batch_create(actor=clerks[i], claims=[claim], template=generic())
+            for i in range(2)
+        ]
+    )
+
+    assert sum(not isinstance(r, Exception) for r in results) == 1, results
+    (loser,) = [r for r in results if isinstance(r, Exception)]
+    assert isinstance(loser, InvalidTransition) and "已在给付批次" in loser.message
+    assert PayoutBatchLine.objects.filter(claim=claim, is_open=True).values("batch").distinct().count() == 1
+    assert PayoutBatchLine.objects.filter(claim=claim).count() == 2
