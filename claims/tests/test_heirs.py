@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from audit.reveal import token_for
 from claims.heirs import check_shares, parse_share, split_amount
 from claims.models import BankFileTemplate, Claim, ClaimHeir, Payout, PayoutBatchLine
 from claims.services import (
@@ -369,6 +370,11 @@ def test_the_payout_records_show_each_heir_masked_and_the_reveal_is_logged(
     for heir in heirs:
         assert heir.id_number not in item and heir.bank_account not in item
     assert "3,334.01" in item
+    token = token_for(city, heirs[2], "id_number")  # 「显示完整」: the full value, and the read is logged
+    shown = client.post("/audit/reveal/", {"t": token}).content.decode()
+    assert heirs[2].id_number in shown
+    read = AuditLog.objects.filter(verb="reveal", actor=city).get()
+    assert read.changes == {"field": "继承人身份证号"}
 
 
 @pytest.mark.django_db(transaction=True)
