@@ -93,8 +93,9 @@ class HeirForm(forms.Form):
     )
     relation_note = TextField(label="关系说明", max_length=30, required=False)
     id_number = TextField(label="身份证号", max_length=30, required=False)
-    bank_name = TextField(label="开户银行", max_length=100, required=False)
-    bank_account = TextField(label="银行账号", max_length=40, required=False)
+    # "开户行" / "账号", not the payee's "开户银行" / "银行账号": one label names one field on the page.
+    bank_name = TextField(label="开户行", max_length=100, required=False)
+    bank_account = TextField(label="账号", max_length=40, required=False)
     share = TextField(label="份额（%）", max_length=10, required=False)
     keep = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=99)
     id_hint = account_hint = ""  # 编辑: "留空则保留 1101**********1234"
