@@ -52,7 +52,9 @@ def fill_heir(page: Page, index: int, name, relation, id_number, account, share)
     row.locator(f'[name="heirs-{index}-share"]').fill(share)
 
 
-def test_an_accident_death_claim_is_paid_to_two_heirs_in_two_lines(actor, shot, shot_narrow, files):
+def test_an_accident_death_claim_is_paid_to_two_heirs_in_two_lines(
+    actor, reference_data, shot, shot_narrow, files
+):  # reference_data: the bank-file templates (a flushed test database has none)
     """One chapter of the manual acted out step by step, on purpose longer than 60 lines: the journey
     reads top to bottom like the manual, and split into parts it would lose the state each step hands on."""
     from claims.models import Claim
