@@ -27,6 +27,13 @@ def _claims(actor):
     return claims_visible_to(actor).select_related("member")
 
 
+def _heirs(actor):
+    from claims.models import ClaimHeir
+    from claims.selectors import claims_visible_to
+
+    return ClaimHeir.objects.filter(claim__in=claims_visible_to(actor))
+
+
 def _members(actor):
     from enrollment.models import Member
     from units.selectors import units_visible_to
@@ -53,6 +60,12 @@ FIELDS = {
     ),
     ("claims.claim", "member_id_number"): Revealable(
         "id_number", "会员身份证号", _claims, lambda o: o.member.id_number
+    ),
+    ("claims.claimheir", "id_number"): Revealable(
+        "id_number", "继承人身份证号", _heirs, lambda o: o.id_number
+    ),
+    ("claims.claimheir", "bank_account"): Revealable(
+        "bank_account", "继承人银行账号", _heirs, lambda o: o.bank_account
     ),
     ("enrollment.member", "id_number"): Revealable("id_number", "身份证号", _members, lambda o: o.id_number),
     ("enrollment.rosterentry", "id_number"): Revealable(

@@ -1278,6 +1278,7 @@ class CityGenerator:
                     encrypt_str(description) if description else "",
                     injury,
                     grade,
+                    False,  # member_deceased: the bench's death claims are old-style (a payee, no heirs)
                     name,
                     BANKS[n % len(BANKS)],
                     encrypt_str(f"6222{i:015d}"),
@@ -1325,6 +1326,7 @@ class CityGenerator:
                 "accident_description",
                 "injury",
                 "disability_grade",
+                "member_deceased",
                 "payee_name",
                 "payee_bank",
                 "payee_account",

@@ -113,9 +113,9 @@ def ledger_xlsx(receipts, payouts) -> bytes:
             mask_id_number(p.claim.member.id_number),
             p.claim.unit.name,
             p.claim.unit.parent_org.name,
-            p.claim.payee_name,
-            p.claim.payee_bank,
-            mask_bank_account(p.claim.payee_account),
+            p.payee[0],  # the heir's for a claim paid to its heirs (one payout each)
+            p.payee[1],
+            mask_bank_account(p.payee[2]),
             p.amount,
             p.bank_reference,
         )

@@ -1,9 +1,11 @@
 """保障金申请 as seen by the review engine: district → city (city sets the amount); 退回 = 材料待补充;
 不予给付 is final; finance's 给付 closes it (已结案)."""
 
+from dataclasses import replace
+
 from django.urls import reverse
 
-from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
+from claims.models import ACCIDENT_SLOTS, HEIR_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
 from claims.selectors import claim_get_for, claim_lines
 from claims.services import check_submittable, claim_amount_cap, claim_set_approved_amount, recheck
 from core.errors import DomainError
@@ -28,14 +30,16 @@ class ClaimBusiness(BusinessType):
         return claim_get_for(actor, pk).case
 
     def slots_for(self, case):
-        return ILLNESS_SLOTS if self.claim_of(case).kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS
+        claim = self.claim_of(case)
+        slots = ILLNESS_SLOTS if claim.kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS
+        if claim.needs_heirs:  # 死亡证明, 户籍注销证明, 亲属关系证明 become required
+            slots = tuple(replace(slot, required=True) if slot in HEIR_SLOTS else slot for slot in slots)
+        return slots
 
     def missing_materials(self, case) -> list[str]:
         missing = super().missing_materials(case)
         claim = self.claim_of(case)
         present = set(case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
-        if claim.injury == Claim.Injury.DEATH and "death_certificate" not in present:
-            missing.append("死亡证明")
         if claim.injury == Claim.Injury.DISABILITY and "disability_assessment" not in present:
             missing.append("伤残鉴定书")
         return missing

@@ -9,12 +9,12 @@ PURPOSE = "职工互助保障金"
 
 
 def _value(line, field: str):
-    claim = line.claim
+    name, bank, account = line.payee  # the heir's for a claim paid to its heirs (one line each)
     return {
         "序号": line.seq,
-        "收款人姓名": claim.payee_name,
-        "收款人账号": claim.payee_account,  # the bank needs it whole: the export is an audit row
-        "收款人开户行": claim.payee_bank,
+        "收款人姓名": name,
+        "收款人账号": account,  # the bank needs it whole: the export is an audit row
+        "收款人开户行": bank,
         "金额": line.amount,
         "用途": PURPOSE,
         "批次行号": line.reference,

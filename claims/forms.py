@@ -1,7 +1,9 @@
 from django import forms
 
-from claims.models import BankFileTemplate, Claim
+from claims.heirs import HeirSpec
+from claims.models import BankFileTemplate, Claim, ClaimHeir
 from core.forms import BoundedDateField, TextField
+from core.masking import mask_bank_account, mask_id_number
 from plans.models import Disease
 from plans.selectors import diseases_grouped
 
@@ -28,9 +30,11 @@ class ClaimForm(forms.Form):
         empty_value=None,
         choices=[("", "请选择"), *[(g, f"{g}级") for g in range(1, 11)]],
     )
-    payee_name = TextField(label="收款人", max_length=50)
-    payee_bank = TextField(label="开户银行", max_length=100)
-    payee_account = TextField(label="银行账号", max_length=40)
+    member_deceased = forms.BooleanField(label="会员已身故（给付前身故，保障金由继承人领取）", required=False)
+    # Required unless the claim is paid to its heirs (claims.services says which).
+    payee_name = TextField(label="收款人", max_length=50, required=False)
+    payee_bank = TextField(label="开户银行", max_length=100, required=False)
+    payee_account = TextField(label="银行账号", max_length=40, required=False)
 
     def __init__(self, *args, kind=Claim.Kind.ILLNESS, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +48,7 @@ class ClaimForm(forms.Form):
             self.fields["event_date"].label = "出险时间"
             self.fields["accident_description"].required = True
             self.fields["injury"].required = True
-            del self.fields["disease"]
+            del self.fields["disease"], self.fields["member_deceased"]
         else:
             self.fields["plan_choice"].choices = [
                 (c, label) for c, label in Claim.PlanChoice.choices if c != Claim.PlanChoice.YW
@@ -55,7 +59,7 @@ class ClaimForm(forms.Form):
     def initial_from(claim: Claim) -> dict:
         """编辑: the saved values; the member is fixed and the account is kept unless retyped."""
         fields = ("plan_choice", "event_date", "hospital", "accident_description", "injury")
-        fields += ("disability_grade", "payee_name", "payee_bank")
+        fields += ("disability_grade", "payee_name", "payee_bank", "member_deceased")
         return {**{field: getattr(claim, field) for field in fields}, "disease": claim.disease_id}
 
     def claim_fields(self, *, keep_account: str = "") -> dict:
@@ -72,10 +76,79 @@ class ClaimForm(forms.Form):
             "accident_description": data.get("accident_description", ""),
             "injury": data.get("injury", ""),
             "disability_grade": data.get("disability_grade"),
+            "member_deceased": data.get("member_deceased", False),
         }
 
     def grouped_diseases(self):
         return diseases_grouped(["ZJ", "NG"])
+
+
+class HeirForm(forms.Form):
+    """One 继承人 row (parsing only; claims.heirs checks it). KEEP: on 编辑, the saved heir's 序号 whose
+    ID number and account are kept when left blank (they are shown masked, never filled in)."""
+
+    name = TextField(label="姓名", max_length=50, required=False)
+    relation = forms.ChoiceField(
+        label="与会员关系", choices=[("", "请选择"), *ClaimHeir.Relation.choices], required=False
+    )
+    relation_note = TextField(label="关系说明", max_length=30, required=False)
+    id_number = TextField(label="身份证号", max_length=30, required=False)
+    # "开户行" / "账号", not the payee's "开户银行" / "银行账号": one label names one field on the page.
+    bank_name = TextField(label="开户行", max_length=100, required=False)
+    bank_account = TextField(label="账号", max_length=40, required=False)
+    share = TextField(label="份额（%）", max_length=10, required=False)
+    keep = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=99)
+    id_hint = account_hint = ""  # 编辑: "留空则保留 1101**********1234"
+
+    def spec(self) -> HeirSpec:
+        data = self.cleaned_data
+        fields = ("name", "relation", "relation_note", "id_number", "bank_name", "bank_account", "share")
+        return HeirSpec(**{field: data.get(field) or "" for field in fields}, keep=data.get("keep"))
+
+
+HeirFormSet = forms.formset_factory(HeirForm, extra=0, max_num=20, absolute_max=20)
+HEIRS_PREFIX = "heirs"
+
+
+def heir_formset(data=None, *, claim: Claim | None = None):
+    """The heir rows: posted, the saved heirs (编辑; ID and account left blank, kept unless retyped), or
+    one empty row. Rows are all "extra" (INITIAL_FORMS 0 in the template), so a removed row is simply gone."""
+    heirs = list(claim.heirs.all()) if claim is not None else []
+    if data is not None:
+        if f"{HEIRS_PREFIX}-TOTAL_FORMS" not in data:  # a post without heir rows: none
+            data = {**data.dict(), f"{HEIRS_PREFIX}-TOTAL_FORMS": "0", f"{HEIRS_PREFIX}-INITIAL_FORMS": "0"}
+        return _with_hints(HeirFormSet(data, prefix=HEIRS_PREFIX), heirs)
+    initial = [
+        {
+            "name": h.name,
+            "relation": h.relation,
+            "relation_note": h.relation_note,
+            "bank_name": h.bank_name,
+            "share": str(h.share),
+            "keep": h.seq,
+        }
+        for h in heirs
+    ] or [{}]
+    return _with_hints(HeirFormSet(initial=initial, prefix=HEIRS_PREFIX), heirs)
+
+
+def _with_hints(formset, heirs):
+    """A saved heir's row says which (masked) ID number and account are kept when left blank."""
+    by_seq = {heir.seq: heir for heir in heirs}
+    for form in formset.forms:
+        keep = form["keep"].value()
+        heir = by_seq.get(int(keep)) if str(keep or "").isdigit() else None
+        if heir is not None:
+            form.id_hint = f"留空则保留原身份证号 {mask_id_number(heir.id_number)}"
+            form.account_hint = f"留空则保留原账号 {mask_bank_account(heir.bank_account)}"
+    return formset
+
+
+def heir_specs(formset) -> list[HeirSpec] | None:
+    """The typed rows (empty ones skipped), or None when the rows could not be parsed (errors shown)."""
+    if not formset.is_valid():
+        return None
+    return [form.spec() for form in formset.forms if form.has_changed() and any(form.cleaned_data.values())]
 
 
 class PayoutForm(forms.Form):

@@ -43,9 +43,12 @@ class Claim(models.Model):
     accident_description = EncryptedTextField("意外情况", blank=True)
     injury = models.CharField("伤情", max_length=20, choices=Injury.choices, blank=True)
     disability_grade = models.PositiveSmallIntegerField("伤残等级", null=True, blank=True)
-    payee_name = models.CharField("收款人", max_length=50)
-    payee_bank = models.CharField("开户银行", max_length=100)
-    payee_account = EncryptedTextField("银行账号")
+    # A death claim (意外身故, or 会员已身故 before a 重疾/女工 payout) pays its heirs (ClaimHeir) instead:
+    # then the payee fields stay blank (claims.heirs).
+    member_deceased = models.BooleanField("会员已身故", default=False)
+    payee_name = models.CharField("收款人", max_length=50, blank=True)
+    payee_bank = models.CharField("开户银行", max_length=100, blank=True)
+    payee_account = EncryptedTextField("银行账号", blank=True)
     suggested_amount = models.DecimalField("建议给付金额（元）", max_digits=12, decimal_places=2, default=0)
     approved_amount = models.DecimalField(
         "核定给付金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
@@ -90,6 +93,54 @@ class Claim(models.Model):
     def disease_id(self):
         return int(self.disease_ref) if self.disease_ref else None
 
+    @property
+    def needs_heirs(self) -> bool:
+        """意外身故, or a 重疾/女工 claim whose member died before the payout: paid to the heirs."""
+        if self.kind == self.Kind.ACCIDENT:
+            return self.injury == self.Injury.DEATH
+        return self.kind == self.Kind.ILLNESS and self.member_deceased
+
+    @property
+    def payout(self):
+        """The payout of a claim paid as a whole (None before it, and for a claim paid to its heirs: one
+        Payout per heir, see `payouts`)."""
+        return next((p for p in self.payouts.all() if p.heir_id is None), None)
+
+
+class ClaimHeir(models.Model):
+    """受益人（继承人） — who receives a death claim's money, with a share in percent; the shares of a claim
+    add up to 100 % (claims.heirs). The bank account is encrypted; the ID number is masked everywhere."""
+
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", "配偶"
+        CHILD = "child", "子女"
+        PARENT = "parent", "父母"
+        OTHER = "other", "其他"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="heirs")
+    seq = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("与会员关系", max_length=10, choices=Relation.choices)
+    relation_note = models.CharField("关系说明", max_length=30, blank=True)
+    id_number = models.CharField("身份证号", max_length=18)
+    bank_name = models.CharField("开户银行", max_length=100)
+    bank_account = EncryptedTextField("银行账号")
+    share = models.DecimalField("份额（%）", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "受益人（继承人）"
+        ordering = ["claim", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "id_number"], name="claimheir_id_number_once_per_claim"),
+            models.UniqueConstraint(fields=["claim", "seq"], name="claimheir_seq_unique"),
+            models.CheckConstraint(
+                condition=models.Q(share__gt=0, share__lte=100), name="claimheir_share_0_to_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.name}"
+
 
 class ClaimLine(models.Model):
     """One plan of a claim. While active (not rejected/deleted), a member + plan + event date exists once:
@@ -118,9 +169,18 @@ class ClaimLine(models.Model):
 
 
 class Payout(models.Model):
-    """给付 — finance recorded the transfer; one per claim (database constraint) → 已结案."""
+    """给付 — finance recorded one transfer: the whole claim (one per claim, database constraint) or, for a
+    claim paid to its heirs, one per heir (database constraint); the claim is 已结案 once all are paid."""
 
-    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="payout")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payouts")
+    heir = models.ForeignKey(
+        ClaimHeir,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        verbose_name="继承人",
+    )
     amount = models.DecimalField("给付金额（元）", max_digits=12, decimal_places=2)
     paid_on = models.DateField("给付日期")
     bank_reference = models.CharField("银行流水号", max_length=64)
@@ -129,11 +189,34 @@ class Payout(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "给付记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=models.Q(heir__isnull=True), name="payout_one_per_claim"
+            ),
+            models.UniqueConstraint(fields=["heir"], name="payout_one_per_heir"),
+        ]
 
     def __str__(self):
         return f"{self.claim_id} {self.amount}"
 
+    @property
+    def payee(self):
+        """(收款人, 开户银行, 银行账号) of this transfer: the heir's, else the claim's."""
+        return payee_of(self.claim, self.heir)
 
+
+def payee_of(claim: Claim, heir: "ClaimHeir | None") -> tuple[str, str, str]:
+    if heir is not None:
+        return heir.name, heir.bank_name, heir.bank_account
+    return claim.payee_name, claim.payee_bank, claim.payee_account
+
+
+# A claim paid to heirs (Claim.needs_heirs) needs all three (ClaimBusiness.missing_materials).
+HEIR_SLOTS = (
+    MaterialSlot("death_certificate", "死亡证明", required=False),
+    MaterialSlot("deregistration", "户籍注销证明", required=False),
+    MaterialSlot("kinship", "亲属关系证明", required=False),
+)
 ILLNESS_SLOTS = (
     MaterialSlot("admission", "入院记录"),
     MaterialSlot("surgery", "手术记录", required=False),
@@ -141,14 +224,16 @@ ILLNESS_SLOTS = (
     MaterialSlot("discharge", "出院记录"),
     MaterialSlot("id_card", "身份证", required=False),
     MaterialSlot("bank_card", "银行卡", required=False),
+    *HEIR_SLOTS,
 )
 ACCIDENT_SLOTS = (
     MaterialSlot("accident_proof", "事故证明"),
     MaterialSlot("diagnosis", "诊断证明或病历"),
     MaterialSlot("disability_assessment", "伤残鉴定书", required=False),
-    MaterialSlot("death_certificate", "死亡证明", required=False),
+    HEIR_SLOTS[0],
     MaterialSlot("id_card", "身份证", required=False),
     MaterialSlot("bank_card", "银行卡", required=False),
+    *HEIR_SLOTS[1:],
 )
 
 
@@ -210,8 +295,10 @@ class PayoutBatch(models.Model):
 
 
 class PayoutBatchLine(models.Model):
-    """One claim of a 给付批次. While open (the bank's result not yet recorded) a claim is in one batch
-    only (database constraint)."""
+    """One payee of a 给付批次: a claim, or one heir of a claim paid to its heirs (one line each). While
+    open (the bank's result not yet recorded) a claim paid as a whole and an heir are each in one line
+    only (database constraints); that all open lines of a claim are in one batch is checked by
+    payout_batch_create under the claim's row lock."""
 
     class Result(models.TextChoices):
         PENDING = "pending", "待银行处理"
@@ -220,6 +307,14 @@ class PayoutBatchLine(models.Model):
 
     batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="lines")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="batch_lines")
+    heir = models.ForeignKey(
+        ClaimHeir,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batch_lines",
+        verbose_name="继承人",
+    )
     seq = models.PositiveIntegerField("序号")
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     is_open = models.BooleanField(default=True)
@@ -232,14 +327,24 @@ class PayoutBatchLine(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["claim"],
-                condition=models.Q(is_open=True),
+                condition=models.Q(is_open=True, heir__isnull=True),
                 name="payoutbatchline_one_open_batch_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["heir"],
+                condition=models.Q(is_open=True),
+                name="payoutbatchline_one_open_line_per_heir",
             ),
             models.UniqueConstraint(fields=["batch", "seq"], name="payoutbatchline_seq_unique"),
         ]
 
     def __str__(self):
         return self.reference
+
+    @property
+    def payee(self):
+        """(收款人, 开户银行, 银行账号) of the line: the heir's, else the claim's."""
+        return payee_of(self.claim, self.heir)
 
     @property
     def reference(self) -> str:

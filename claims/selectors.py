@@ -1,6 +1,6 @@
 """Reads of claims, scoped by the actor, and the coverage facts the eligibility engine needs."""
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from claims.eligibility import CoverageFact, PlanFact
@@ -116,7 +116,7 @@ def batch_for(actor, pk) -> PayoutBatch:
 
 
 def batch_lines(batch: PayoutBatch) -> QuerySet[PayoutBatchLine]:
-    return batch.lines.select_related("claim__member", "claim__unit", "batch").order_by("seq")
+    return batch.lines.select_related("claim__member", "claim__unit", "batch", "heir").order_by("seq")
 
 
 PAYOUT_PATHS = LedgerPaths(
@@ -134,7 +134,7 @@ def payouts_history(actor, filters: dict) -> QuerySet[Payout]:
     payouts = Payout.objects.all() if actor.is_finance else Payout.objects.none()
     return (
         ledger_filter(payouts, filters, PAYOUT_PATHS)
-        .select_related("claim__unit__parent_org", "claim__member", "recorded_by")
+        .select_related("claim__unit__parent_org", "claim__member", "recorded_by", "heir")
         .order_by("-paid_on", "-id")
     )
 
@@ -142,4 +142,5 @@ def payouts_history(actor, filters: dict) -> QuerySet[Payout]:
 def payout_claim_get_for(actor, pk) -> Claim:
     """A claim for 保障金给付 (finance), with its payout once recorded (`getattr(claim, "payout", None)`)."""
     claims = Claim.objects.all() if actor.is_finance else Claim.objects.none()
-    return get_object_or_404(claims.select_related("member", "unit", "case", "payout__recorded_by"), pk=pk)
+    payouts = Prefetch("payouts", queryset=Payout.objects.select_related("recorded_by"))
+    return get_object_or_404(claims.select_related("member", "unit", "case").prefetch_related(payouts), pk=pk)

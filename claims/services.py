@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims import heirs as heir_rules
 from claims.documents import batch_transfer_xlsx
 from claims.eligibility import RuleResult, benefit_cap, blocking_failures, covering, evaluate, suggest_amount
 from claims.models import BankFileTemplate, Claim, ClaimLine, Payout, PayoutBatch, PayoutBatchLine
@@ -149,8 +150,29 @@ def _validate_fields(kind: str, values: Mapping) -> None:
         raise DomainError("请选择疾病名称")
     if not (values["hospital"] or "").strip():
         raise DomainError("请填写医院名称")
+    if _needs_heirs(kind, values):
+        return  # paid to the heirs (claims.heirs), not to a payee
     if not all((values[name] or "").strip() for name in ("payee_name", "payee_bank", "payee_account")):
         raise DomainError("请填写收款人、开户银行和银行账号")
+
+
+def _needs_heirs(kind: str, values: Mapping) -> bool:
+    """Claim.needs_heirs of values not yet saved."""
+    return Claim(
+        kind=kind, injury=values["injury"] or "", member_deceased=values["member_deceased"]
+    ).needs_heirs
+
+
+def _checked_heirs(claim: Claim, values: Mapping, heirs) -> list:
+    """The heirs to save (checked, all or nothing), none for a claim not paid to heirs; the payee fields
+    of a claim paid to heirs stay blank."""
+    if not _needs_heirs(claim.kind, values):
+        return []
+    return heir_rules.heirs_check(
+        list(heirs or ()),
+        member_id_number=claim.member.id_number,
+        saved=list(claim.heirs.all()) if claim.pk else (),
+    )
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -202,6 +224,9 @@ def _apply_values(claim: Claim, values: Mapping, results: list[RuleResult], line
         setattr(claim, field, (value or "").strip() if field in TEXT_FIELDS or field == "injury" else value)
     if claim.injury != Claim.Injury.DISABILITY:
         claim.disability_grade = None
+    claim.member_deceased = bool(values.get("member_deceased")) and claim.kind == Claim.Kind.ILLNESS
+    if claim.needs_heirs:
+        claim.payee_name = claim.payee_bank = claim.payee_account = ""
     claim.suggested_amount = sum((line["suggested"] for line in lines), Decimal("0.00"))
     claim.eligibility = [r.as_dict() for r in results]
 
@@ -227,8 +252,11 @@ def claim_create(
     accident_description: str = "",
     injury: str = "",
     disability_grade: int | None = None,
+    member_deceased: bool = False,
+    heirs=None,
 ) -> tuple[Claim, list[RuleResult]]:
-    """【保存】 of a 保障金申请: eligibility is checked now; blocking rules refuse with the rule's message."""
+    """【保存】 of a 保障金申请: eligibility is checked now; blocking rules refuse with the rule's message.
+    A death claim (Claim.needs_heirs) takes HEIRS (claims.heirs.HeirSpec) instead of the payee."""
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以申请保障金")
     _check_event_date(event_date)
@@ -238,14 +266,10 @@ def claim_create(
         "disease": disease,
         "injury": injury,
         "disability_grade": disability_grade,
+        "member_deceased": bool(member_deceased) and kind == Claim.Kind.ILLNESS,
         **_clean_fields(
-            {
-                "hospital": hospital,
-                "accident_description": accident_description,
-                "payee_name": payee_name,
-                "payee_bank": payee_bank,
-                "payee_account": payee_account,
-            }
+            dict(hospital=hospital, accident_description=accident_description, payee_name=payee_name)
+            | dict(payee_bank=payee_bank, payee_account=payee_account)
         ),
     }
     member, coverages = member_in_agent_units(actor, normalize_code(id_number))
@@ -258,16 +282,15 @@ def claim_create(
     unit_id = next(line["unit_id"] for line in lines if line["unit_id"])
     unit = next(c.unit for c in coverages if c.unit_id == unit_id)
     claim = Claim(unit=unit, member=member, kind=kind, created_by=actor)
+    checked_heirs = _checked_heirs(claim, values, heirs)
     _apply_values(claim, values, results, lines)
     claim.case = case_create(kind=BusinessKind.CLAIM, unit=unit, applicant=actor, title=_case_title(claim))
     claim.save()
     _lines_write(claim, lines)
-    audit_log(
-        actor=actor,
-        verb="claim_create",
-        obj=claim,
-        changes={"plan": plan_choice, "event_date": str(event_date)},
-    )
+    heir_rules.heirs_write(claim, checked_heirs)
+    heirs_audit = heir_rules.heirs_audit(checked_heirs)
+    changes = {"plan": plan_choice, "event_date": str(event_date), "heirs": heirs_audit}
+    audit_log(actor=actor, verb="claim_create", obj=claim, changes=changes)
     return claim, results
 
 
@@ -282,6 +305,7 @@ AUDITED_FIELDS = (
     "payee_name",
     "payee_bank",
     "payee_account",
+    "member_deceased",
 )
 ENCRYPTED_HEALTH_FIELDS = ("disease_ref", "accident_description")
 
@@ -309,11 +333,15 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
         raise NotAllowed("您无权修改该申请")
     if not claim.case.is_editable:
         raise InvalidTransition(f"当前状态为“{claim.case.status_label}”，不能修改")
+    heirs = fields.pop("heirs", None)
     fields = _clean_fields(fields)
     if "event_date" in fields:
         _check_event_date(fields["event_date"])
-    values = {field: fields.get(field, getattr(claim, field)) for field in EDITABLE_FIELDS}
+    values = {
+        field: fields.get(field, getattr(claim, field)) for field in (*EDITABLE_FIELDS, "member_deceased")
+    }
     _validate_fields(claim.kind, values)
+    checked_heirs = _checked_heirs(claim, values, heirs if heirs is not None else _saved_specs(claim))
     _member, coverages = member_in_agent_units(actor, claim.member.id_number)
     facts = ClaimFacts.of(
         member=claim.member, unit_ids={c.unit_id for c in coverages}, kind=claim.kind, values=values
@@ -322,13 +350,33 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
     _refuse_if_blocked(results)
     before = _audited_values(claim)
     _apply_values(claim, values, results, lines)
+    before_heirs = heir_rules.heirs_audit(list(claim.heirs.all()))
     claim.save()
     _lines_write(claim, lines)
+    heir_rules.heirs_write(claim, checked_heirs)
     Case.objects.filter(pk=claim.case_id).update(title=_case_title(claim))
-    audit_log(
-        actor=actor, verb="claim_update", obj=claim, changes=_edit_record(before, _audited_values(claim))
-    )
+    changes = _edit_record(before, _audited_values(claim))
+    after_heirs = heir_rules.heirs_audit(checked_heirs)
+    if before_heirs != after_heirs:
+        changes["heirs"] = [before_heirs, after_heirs]
+    audit_log(actor=actor, verb="claim_update", obj=claim, changes=changes)
     return claim, results
+
+
+def _saved_specs(claim: Claim) -> list:
+    """An edit that does not send heirs keeps the saved ones."""
+    return [
+        heir_rules.HeirSpec(
+            name=h.name,
+            relation=h.relation,
+            relation_note=h.relation_note,
+            id_number=h.id_number,
+            bank_name=h.bank_name,
+            bank_account=h.bank_account,
+            share=h.share,
+        )
+        for h in claim.heirs.all()
+    ]
 
 
 def recheck(claim: Claim) -> list[RuleResult]:
@@ -391,13 +439,19 @@ def claim_payout_record(
     batch_line: PayoutBatchLine | None = None,
 ) -> Payout:
     """Finance records the transfer of the approved amount → 已结案. Never twice for one claim; a claim in
-    an open 给付批次 only through that batch's result (BATCH_LINE)."""
+    an open 给付批次 only through that batch's result (BATCH_LINE). A claim paid to its heirs only through
+    给付批次 (one line per heir): each paid heir line is one Payout of the heir's part, and the claim is
+    已结案 when every heir is paid."""
     claim = Claim.objects.select_for_update(of=("self",)).select_related("case").get(pk=claim.pk)
-    if claim.case.status == Status.CLOSED or Payout.objects.filter(claim=claim).exists():
+    heir = getattr(batch_line, "heir", None)
+    if claim.needs_heirs and heir is None:
+        raise InvalidTransition("该申请按继承人份额分别给付，请通过【给付批次】制单给付（每位继承人一笔）")
+    paid = Payout.objects.filter(claim=claim, heir=heir)
+    if claim.case.status == Status.CLOSED or paid.exists():
         raise InvalidTransition("该申请已记录给付并结案，无需重复给付", code=ErrorCode.DUPLICATE)
-    in_batch = PayoutBatchLine.objects.filter(claim=claim, is_open=True).exclude(
-        pk=getattr(batch_line, "pk", None)
-    )
+    in_batch = PayoutBatchLine.objects.filter(claim=claim, is_open=True)
+    if batch_line is not None:  # its batch's other lines (the other heirs) are being settled with it
+        in_batch = in_batch.exclude(batch_id=batch_line.batch_id)
     if in_batch.exists():
         raise InvalidTransition("该申请已在给付批次中，请在给付批次中登记银行结果")
     if claim.case.status != Status.APPROVED or claim.approved_amount is None:
@@ -414,13 +468,20 @@ def claim_payout_record(
         with transaction.atomic():
             payout = Payout.objects.create(
                 claim=claim,
-                amount=claim.approved_amount,
+                heir=heir,
+                amount=claim.approved_amount if heir is None else batch_line.amount,
                 paid_on=paid_on,
                 bank_reference=bank_reference,
                 recorded_by=actor,
             )
     except IntegrityError:  # a payout that committed after our check: the same refusal
         raise InvalidTransition("该申请已记录给付并结案，无需重复给付", code=ErrorCode.DUPLICATE) from None
+    if heir is not None:
+        unpaid = claim.heirs.exclude(payouts__isnull=False)
+        if unpaid.exists():
+            return payout  # 待给付 until the last heir is paid
+        references = "、".join(claim.payouts.order_by("heir__seq").values_list("bank_reference", flat=True))
+        bank_reference = f"{claim.heirs.count()}位继承人 {references}"
     case_transition(
         case=claim.case,
         action=Action.RECORD_PAYOUT,
@@ -433,6 +494,11 @@ def claim_payout_record(
 
 def check_submittable(claim: Claim, missing: list[str]) -> None:
     _refuse_if_blocked(recheck(claim), error=Incomplete)
+    if claim.needs_heirs:
+        try:
+            heir_rules.check_shares([heir.share for heir in claim.heirs.all()])
+        except DomainError as error:
+            raise Incomplete(error.message + "，请【编辑】后再上报") from None
     if missing:
         raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
 
@@ -441,6 +507,8 @@ def check_submittable(claim: Claim, missing: list[str]) -> None:
 
 
 def _refuse_busy(claims: list[Claim]) -> None:
+    """A claim already in an open batch (any of its heir lines) is refused: all the open lines of a claim
+    are in one batch. The callers hold the claims' row locks, so two clerks cannot both pass."""
     busy = PayoutBatchLine.objects.filter(claim__in=claims, is_open=True).select_related(
         "batch", "claim__member"
     )
@@ -471,9 +539,14 @@ def payout_batch_create(*, actor, claims: list[Claim], template: BankFileTemplat
     )
     batch.number = f"GF{timezone.localdate():%Y%m%d}{batch.pk:05d}"
     batch.save(update_fields=["number"])
+    payees = [
+        (claim, heir, amount)
+        for claim in sorted(chosen, key=lambda c: c.pk)
+        for heir, amount in _payees_of(claim)
+    ]
     lines = [
-        PayoutBatchLine(batch=batch, claim=claim, seq=seq, amount=claim.approved_amount)
-        for seq, claim in enumerate(sorted(chosen, key=lambda c: c.pk), start=1)
+        PayoutBatchLine(batch=batch, claim=claim, heir=heir, seq=seq, amount=amount)
+        for seq, (claim, heir, amount) in enumerate(payees, start=1)
     ]
     try:
         with transaction.atomic():
@@ -489,6 +562,18 @@ def payout_batch_create(*, actor, claims: list[Claim], template: BankFileTemplat
         changes={"lines": len(lines), "amount": str(total)},
     )
     return batch
+
+
+def _payees_of(claim: Claim) -> list[tuple]:
+    """(heir, amount) of each line a claim puts into a batch: the whole claim, or each heir not yet paid
+    at their part (claims.heirs.split_amount of the approved amount)."""
+    if not claim.needs_heirs:
+        return [(None, claim.approved_amount)]
+    parts = heir_rules.heir_parts(claim)
+    if not parts:
+        raise InvalidTransition(f"{claim.member.name}的身故理赔没有继承人，不能给付")
+    paid = set(Payout.objects.filter(claim=claim).values_list("heir_id", flat=True))
+    return [(heir, amount) for heir, amount in parts if heir.pk not in paid]
 
 
 @records_refusals("payout_batch_check", obj="batch")
@@ -513,7 +598,7 @@ def payout_batch_files(*, actor, batch: PayoutBatch) -> list[tuple[str, bytes]]:
     the payees' full accounts)."""
     if batch.state == PayoutBatch.State.MADE:
         raise InvalidTransition("给付批次尚未复核，不能导出代发文件")
-    lines = list(batch.lines.select_related("claim", "batch").order_by("seq"))
+    lines = list(batch.lines.select_related("claim", "heir", "batch").order_by("seq"))
     size = batch.template.max_lines
     chunks = [lines[start : start + size] for start in range(0, len(lines), size)]
     files = [
@@ -550,7 +635,7 @@ def payout_batch_settle(
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != PayoutBatch.State.CHECKED:
         raise InvalidTransition(f"给付批次当前为“{batch.get_state_display()}”，不能登记银行结果")
-    lines = list(batch.lines.select_related("claim", "batch").filter(is_open=True))
+    lines = list(batch.lines.select_related("claim", "heir", "batch").filter(is_open=True).order_by("seq"))
     reasons = _failure_reasons(lines, failures)
     for line in lines:
         line.is_open = False

@@ -116,7 +116,8 @@ def _count_claims_filed(by_org, by_plan, leaf_ids, start, end) -> None:
 
 def _sum_payouts(by_org, by_plan, leaf_ids, start, end) -> None:
     """Paid claims and amounts by organisation and by plan: two queries of plain values (no model instances:
-    a payout's claim and unit would decrypt their encrypted fields, most of the page's time)."""
+    a payout's claim and unit would decrypt their encrypted fields, most of the page's time). A claim paid
+    to its heirs has one payout per heir: it counts once."""
     payouts = list(
         Payout.objects.filter(
             paid_on__gte=start, paid_on__lte=end, claim__unit__parent_org_id__in=leaf_ids
@@ -132,13 +133,16 @@ def _sum_payouts(by_org, by_plan, leaf_ids, start, end) -> None:
     ):
         lines[claim_id].append((plan_id, suggested))
     split = defaultdict(lambda: ZERO)
+    counted = set()
     for claim_id, amount, org_id in payouts:
         row = by_org[org_id]
-        row.claims_paid += 1
+        counts = claim_id not in counted
+        counted.add(claim_id)
+        row.claims_paid += counts
         row.paid_amount += amount
         for plan_id, share in _plan_shares(amount, lines[claim_id]).items():
             split[plan_id] += share
-            if plan_id in by_plan:
+            if plan_id in by_plan and counts:
                 by_plan[plan_id].extra["paid_claims"] = by_plan[plan_id].extra.get("paid_claims", 0) + 1
     for plan_id, amount in split.items():
         if plan_id in by_plan:

@@ -319,6 +319,8 @@ class Factory:
                 disability_grade=8,
             )
         data.update(fields)
+        if (data.get("injury") == "death" or data.get("member_deceased")) and "heirs" not in data:
+            data["heirs"] = self.heirs()
         claim, _results = claim_create(
             actor=actor or unit.agent, kind=kind, id_number=member.id_number, **data
         )
@@ -348,6 +350,26 @@ class Factory:
         claim.refresh_from_db()
         return claim
 
+    def heirs(self, shares=("60", "40")):
+        """继承人 rows (claims.heirs.HeirSpec) for a death claim: a spouse, then children, valid IDs."""
+        import datetime
+
+        from claims.heirs import HeirSpec
+
+        return [
+            HeirSpec(
+                name=("王秀英", "赵小明", "赵小红", "赵小刚")[index],
+                relation="spouse" if index == 0 else "child",
+                id_number=self.person_id(
+                    datetime.date(1960 + 20 * bool(index), 1, 1 + index), 21 + 2 * index
+                ),
+                bank_name="中国建设银行青岛分行",
+                bank_account=f"62270000000000{index + 1:05d}",
+                share=share,
+            )
+            for index, share in enumerate(shares)
+        ]
+
     def claim_materials(self, claim, slots=None):
         """Upload a PDF into each required slot of CLAIM (or into SLOTS)."""
         from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS
@@ -357,8 +379,8 @@ class Factory:
             slots = [s.code for s in all_slots if s.required]
             if claim.injury == "disability":
                 slots.append("disability_assessment")
-            if claim.injury == "death":
-                slots.append("death_certificate")
+            if claim.needs_heirs:  # 死亡证明, 户籍注销证明, 亲属关系证明
+                slots += ["death_certificate", "deregistration", "kinship"]
         for slot in slots:
             upload = ContentFile(tiny_pdf(slot), name=f"{slot}.pdf")
             material_upload(case=claim.case, slot=slot, upload=upload, actor=claim.unit.agent)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.decorators import agent_required
-from claims.forms import ClaimForm
+from claims.forms import ClaimForm, heir_formset, heir_specs
 from claims.models import Claim
 from claims.selectors import claim_get_for, claim_lines, claim_list_for, member_in_agent_units
 from claims.services import claim_create, claim_update, recheck
@@ -65,10 +65,15 @@ def claim_create_view(request):
         kind = Claim.Kind.ILLNESS
     initial = {"plan_choice": Claim.PlanChoice.YW} if kind == Claim.Kind.ACCIDENT else {}
     form = ClaimForm(request.POST or None, kind=kind, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    heirs = heir_formset(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and (specs := heir_specs(heirs)) is not None:
         try:
             claim, results = claim_create(
-                actor=request.user, kind=kind, id_number=form.cleaned_data["id_number"], **form.claim_fields()
+                actor=request.user,
+                kind=kind,
+                id_number=form.cleaned_data["id_number"],
+                heirs=specs,
+                **form.claim_fields(),
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -76,7 +81,7 @@ def claim_create_view(request):
             for warning in [r for r in results if not r.blocking]:
                 messages.warning(request, warning.message)
             return redirect(reverse("claims:detail", args=[claim.pk]) + "?tab=materials&saved=1")
-    context = {"form": form, "kind": kind, "page_title": Claim.Kind(kind).label}
+    context = {"form": form, "heirs": heirs, "kind": kind, "page_title": Claim.Kind(kind).label}
     return render(request, "claims/claim_form.html", context)
 
 
@@ -90,10 +95,14 @@ def claim_edit(request, pk):
     form = ClaimForm(
         request.POST or None, kind=claim.kind, initial=ClaimForm.initial_from(claim), editing=True
     )
-    if request.method == "POST" and form.is_valid():
+    heirs = heir_formset(request.POST if request.method == "POST" else None, claim=claim)
+    if request.method == "POST" and form.is_valid() and (specs := heir_specs(heirs)) is not None:
         try:
             claim_update(
-                actor=request.user, claim=claim, **form.claim_fields(keep_account=claim.payee_account)
+                actor=request.user,
+                claim=claim,
+                heirs=specs,
+                **form.claim_fields(keep_account=claim.payee_account),
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -102,6 +111,7 @@ def claim_edit(request, pk):
             return redirect(reverse("claims:detail", args=[claim.pk]) + "?tab=materials")
     context = {
         "form": form,
+        "heirs": heirs,
         "kind": claim.kind,
         "claim": claim,
         "masked_account": mask_bank_account(claim.payee_account),

@@ -101,3 +101,17 @@ document.addEventListener("change", function (event) {
   input.setCustomValidity(tooBig ? "文件过大：" + (file.size / 1048576).toFixed(1) + " MB，不能超过 " + Math.round(limit / 1048576) + " MB" : "");
   if (tooBig) input.reportValidity();
 });
+// Add a row to a formset (e.g. 继承人): data-formset-add="heir" clones <template id="heir-template"> into
+// #heir-rows with the next index and counts it in the management form's TOTAL_FORMS.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-formset-add]");
+  if (!button) return;
+  event.preventDefault();
+  var name = button.getAttribute("data-formset-add");
+  var template = document.getElementById(name + "-template");
+  var rows = document.getElementById(name + "-rows");
+  var total = button.closest("form").querySelector('input[name$="-TOTAL_FORMS"]');
+  var index = parseInt(total.value, 10) || 0;
+  rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+  total.value = String(index + 1);
+});
