@@ -1,5 +1,5 @@
-"""理赔业务经办 → 理赔申请 (manual §3): the agent's list, 【重疾女工理赔申请】/【意外伤害理赔申请】,
-编辑, 查看 with 材料 and 审核流程, and the member panel of the form. Thin views over claims.services;
+"""理赔业务经办 → 理赔申请 (manual §3): the agent's list, 【重疾女工理赔申请】/【意外伤害理赔申请】/
+【住院医疗保障金申请】 (with the medical receipt rows), 编辑, 查看 with 材料 and 审核流程, and the member panel of the form. Thin views over claims.services;
 上报/删除 are review.views.agent.case_action."""
 
 from django.contrib import messages
@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.decorators import agent_required
-from claims.forms import ClaimForm
+from claims.forms import ClaimForm, receipt_formset
 from claims.models import Claim
-from claims.selectors import claim_get_for, claim_lines, claim_list_for, member_in_agent_units
+from claims.selectors import claim_get_for, claim_lines, claim_list_for, claim_receipts, member_in_agent_units
 from claims.services import claim_create, claim_update, recheck
 from core.audit import audit_member_lookup, audit_read
 from core.errors import DomainError
@@ -57,18 +57,44 @@ def claim_list(request):
     )
 
 
+def _receipts_of_form(request, kind, receipts=()):
+    """The receipt rows (住院医疗, 意外伤害) or None; `adding` when the no-JS 【添加票据】 was pressed."""
+    if kind == Claim.Kind.ILLNESS:
+        return None, False
+    adding = request.method == "POST" and "add_receipt" in request.POST
+    data = request.POST if request.method == "POST" else None
+    return receipt_formset(data, receipts=receipts, add_row=adding), adding
+
+
+def _parsed(form, formset) -> bool:
+    """Form and receipt rows both valid; a row's first problem becomes the form's message."""
+    valid = form.is_valid()
+    if formset is not None and not formset.is_valid():
+        form.add_error(None, formset.first_error())
+        return False
+    return valid
+
+
+PLAN_OF_KIND = {Claim.Kind.ACCIDENT: Claim.PlanChoice.YW, Claim.Kind.MEDICAL: Claim.PlanChoice.YL}
+
+
 @agent_required
 def claim_create_view(request):
-    """【重疾女工理赔申请】 / 【意外伤害理赔申请】 → 【保存】 → 申请成功 → 【上传材料】."""
+    """【重疾女工理赔申请】 / 【意外伤害理赔申请】 / 【住院医疗保障金申请】 → 【保存】 → 申请成功 → 【上传材料】."""
     kind = request.GET.get("kind") or request.POST.get("kind") or Claim.Kind.ILLNESS
     if kind not in Claim.Kind.values:
         kind = Claim.Kind.ILLNESS
-    initial = {"plan_choice": Claim.PlanChoice.YW} if kind == Claim.Kind.ACCIDENT else {}
+    initial = {"plan_choice": PLAN_OF_KIND[kind]} if kind in PLAN_OF_KIND else {}
     form = ClaimForm(request.POST or None, kind=kind, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    formset, adding = _receipts_of_form(request, kind)
+    if request.method == "POST" and not adding and _parsed(form, formset):
         try:
             claim, results = claim_create(
-                actor=request.user, kind=kind, id_number=form.cleaned_data["id_number"], **form.claim_fields()
+                actor=request.user,
+                kind=kind,
+                id_number=form.cleaned_data["id_number"],
+                receipts=formset.receipts() if formset is not None else (),
+                **form.claim_fields(),
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -76,7 +102,7 @@ def claim_create_view(request):
             for warning in [r for r in results if not r.blocking]:
                 messages.warning(request, warning.message)
             return redirect(reverse("claims:detail", args=[claim.pk]) + "?tab=materials&saved=1")
-    context = {"form": form, "kind": kind, "page_title": Claim.Kind(kind).label}
+    context = {"form": form, "formset": formset, "kind": kind, "page_title": Claim.Kind(kind).label}
     return render(request, "claims/claim_form.html", context)
 
 
@@ -90,10 +116,14 @@ def claim_edit(request, pk):
     form = ClaimForm(
         request.POST or None, kind=claim.kind, initial=ClaimForm.initial_from(claim), editing=True
     )
-    if request.method == "POST" and form.is_valid():
+    formset, adding = _receipts_of_form(request, claim.kind, claim_receipts(claim))
+    if request.method == "POST" and not adding and _parsed(form, formset):
         try:
             claim_update(
-                actor=request.user, claim=claim, **form.claim_fields(keep_account=claim.payee_account)
+                actor=request.user,
+                claim=claim,
+                receipts=formset.receipts() if formset is not None else None,
+                **form.claim_fields(keep_account=claim.payee_account),
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -102,6 +132,7 @@ def claim_edit(request, pk):
             return redirect(reverse("claims:detail", args=[claim.pk]) + "?tab=materials")
     context = {
         "form": form,
+        "formset": formset,
         "kind": claim.kind,
         "claim": claim,
         "masked_account": mask_bank_account(claim.payee_account),
@@ -124,6 +155,7 @@ def claim_detail(request, pk):
         **timeline_context(case),
         "claim": claim,
         "lines": claim_lines(claim),
+        "receipts": claim_receipts(claim),
         "tab": request.GET.get("tab", "info"),
         "saved": request.GET.get("saved") == "1",
         "actions": without_view(_row_actions(claim)),
