@@ -105,7 +105,7 @@ def _receipt_money(label: str, required: bool = True) -> MoneyField:
 
 
 class ReceiptForm(forms.Form):
-    """One 医疗收费票据 / 电子票据 row; an empty row is skipped. The amounts' sum is checked by the service."""
+    """One 医疗收费票据 / 电子票据 row; an empty row is skipped. The service checks that the parts add up."""
 
     code = TextField(label="票据代码", max_length=20)
     number = TextField(label="票据号码", max_length=20)

@@ -4,10 +4,12 @@ the reviewer's adjustment within the cap with a reason, a receipt paid once (als
 the YL eligibility rules, and the payout (single and batch)."""
 
 import datetime
+import re
 import threading
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from claims import receipts as receipts_module
@@ -155,7 +157,7 @@ def test_an_adjustment_needs_a_reason_and_stays_within_the_cap(factory, unit, wa
     city = factory.city_reviewer()
     with pytest.raises(DomainError, match="请在意见中填写调整原因"):
         city_approves(factory, claim, amount="900.00", city=city)
-    with pytest.raises(DomainError, match="最多可给付 210,000.00 元"):
+    with pytest.raises(DomainError, match=re.escape("最多可给付 210,000.00 元")):
         city_approves(factory, claim, amount="210000.01", reason="票据补充", city=city)
     assert claim.case.status == Status.IN_REVIEW
     claim = city_approves(factory, claim, amount="900.00", reason="一张票据含不予报销项目", city=city)
@@ -175,10 +177,12 @@ def test_the_cap_at_approval_is_what_is_left_after_the_members_other_claims(fact
         factory, yl_claim(factory, unit, wang, factory.receipt("5000.00"), admitted=today() - 40 * DAY)
     )
     city = factory.city_reviewer()
-    with pytest.raises(DomainError, match="最多可给付 149,500.00 元"):  # the second's 60,500 is taken
+    with pytest.raises(
+        DomainError, match=re.escape("最多可给付 149,500.00 元")
+    ):  # the second's 60,500 is taken
         city_approves(factory, first, amount="150000.00", reason="全部费用符合规定", city=city)
     city_approves(factory, first, city=city)
-    with pytest.raises(DomainError, match="最多可给付 60,500.00 元"):
+    with pytest.raises(DomainError, match=re.escape("最多可给付 60,500.00 元")):
         city_approves(factory, second, amount="60500.01", reason="x", city=city)
     assert city_approves(factory, second, city=city).approved_amount == D("60500.00")
     with pytest.raises(DomainError, match="限额已用完"):
@@ -196,7 +200,8 @@ def test_a_receipt_on_another_live_claim_is_refused_naming_only_that_claims_numb
         yl_claim(factory, elsewhere, other, factory.receipt(number="88880001"))
     assert refused.value.code == ErrorCode.DUPLICATE
     assert refused.value.message == (
-        f"票据 37020126-88880001 已在申请 {first.number} 中申请过（该申请未被不予给付或删除），同一张票据不能重复申请"
+        f"票据 37020126-88880001 已在申请 {first.number} 中申请过（该申请未被不予给付或删除），"
+        "同一张票据不能重复申请"
     )
     assert wang.name not in refused.value.message and unit.name not in refused.value.message
     assert Claim.objects.filter(member=other).count() == 0
@@ -207,7 +212,7 @@ def test_the_same_receipt_twice_in_one_claim_and_parts_that_do_not_add_up_are_re
         yl_claim(factory, unit, wang, factory.receipt(number="1"), factory.receipt(number="1"))
     bad = factory.receipt(total=D("9999.00"))
     with pytest.raises(
-        DomainError, match="第1张票据：医保统筹支付 \\+ 乙类先行自付 \\+ 自付 \\+ 自费 = 8,500.00 元"
+        DomainError, match=re.escape("第1张票据：医保统筹支付 + 乙类先行自付 + 自付 + 自费 = 8,500.00 元")
     ):
         yl_claim(factory, unit, wang, bad)
     with pytest.raises(DomainError, match="请至少填写一张医疗票据"):
@@ -240,7 +245,7 @@ def test_the_database_refuses_a_second_live_receipt_when_the_check_is_bypassed(
     first = yl_claim(factory, unit, wang, factory.receipt(number="66660001"), admitted=today() - 90 * DAY)
     monkeypatch.setattr(receipts_module, "receipts_taken", lambda pairs, exclude_claim=None: {})
     monkeypatch.setattr("claims.services.receipts_check_not_taken", lambda receipts, exclude_claim=None: None)
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         yl_claim(factory, unit, wang, factory.receipt(number="66660001"), admitted=today() - 40 * DAY)
     assert list(MedicalReceipt.objects.filter(number="66660001").values_list("claim", flat=True)) == [
         first.pk

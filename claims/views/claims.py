@@ -1,6 +1,6 @@
 """理赔业务经办 → 理赔申请 (manual §3): the agent's list, 【重疾女工理赔申请】/【意外伤害理赔申请】/
-【住院医疗保障金申请】 (with the medical receipt rows), 编辑, 查看 with 材料 and 审核流程, and the member panel of the form. Thin views over claims.services;
-上报/删除 are review.views.agent.case_action."""
+【住院医疗保障金申请】 (with the medical receipt rows), 编辑, 查看 with 材料 and 审核流程, and the member
+panel of the form. Thin views over claims.services; 上报/删除 are review.views.agent.case_action."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -80,7 +80,8 @@ PLAN_OF_KIND = {Claim.Kind.ACCIDENT: Claim.PlanChoice.YW, Claim.Kind.MEDICAL: Cl
 
 @agent_required
 def claim_create_view(request):
-    """【重疾女工理赔申请】 / 【意外伤害理赔申请】 / 【住院医疗保障金申请】 → 【保存】 → 申请成功 → 【上传材料】."""
+    """【重疾女工理赔申请】 / 【意外伤害理赔申请】 / 【住院医疗保障金申请】 → 【保存】 → 申请成功 →
+    【上传材料】."""
     kind = request.GET.get("kind") or request.POST.get("kind") or Claim.Kind.ILLNESS
     if kind not in Claim.Kind.values:
         kind = Claim.Kind.ILLNESS
