@@ -166,7 +166,8 @@ def receipt_formset(data=None, *, receipts=(), add_row=False) -> BaseReceiptForm
         {field: getattr(r, field) for field in ("code", "number", "issued_on", *ReceiptForm.MONEY)}
         for r in receipts
     ]
-    return ReceiptFormSet(data, prefix="receipts", initial=initial or None)
+    # Posted rows are compared with nothing: a row emptied by the agent is a removed receipt.
+    return ReceiptFormSet(data, prefix="receipts", initial=None if data is not None else initial or None)
 
 
 class PayoutForm(forms.Form):
