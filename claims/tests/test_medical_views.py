@@ -1,7 +1,7 @@
-"""住院医疗保障金申请 through the screens: the list's 【住院医疗保障金申请】, 【保存】 with receipt rows (and
-the no-JavaScript 【添加票据】), a clear message when the parts do not add up, 编辑, the computation on 查看 and
-on the reviewer's item; the pages read the receipts in one query; the YL amount shows in 统计报表, in
-给付批次 and in 收款/给付记录."""
+"""住院医疗保障金申请 through the screens: the list's 【住院医疗保障金申请】, 【保存】 with receipt rows
+(and the no-JavaScript 【添加票据】), a clear message when the parts do not add up, 编辑, the
+computation on 查看 and on the reviewer's item; the pages read the receipts in one query; the YL
+amount shows in 统计报表, in 给付批次 and in 收款/给付记录."""
 
 import datetime
 from decimal import Decimal
