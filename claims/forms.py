@@ -138,6 +138,9 @@ class BaseReceiptFormSet(forms.BaseFormSet):
         return 0 if self.is_bound else super().initial_form_count()
 
     def receipts(self) -> list[Receipt]:
+        """The filled rows (none when the rows do not parse: only ignored rows get here unparsed)."""
+        if not self.is_valid():
+            return []
         return [r for r in (form.receipt() for form in self.forms) if r is not None]
 
     def first_error(self) -> str:

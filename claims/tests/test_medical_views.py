@@ -236,3 +236,53 @@ def test_a_yl_claim_is_paid_through_a_batch_and_shows_in_the_payout_history(fact
     assert claim.case.status == Status.CLOSED
     history = client_for(maker).get(reverse("billing:history") + "?tab=payouts").content.decode()
     assert "王强" in history and "1,000.00" in history
+
+
+def accident_form(member, injury, *rows, **extra) -> dict:
+    return {
+        "kind": "accident",
+        "id_number": member.id_number,
+        "plan_choice": "YW",
+        "event_date": (today() - 20 * DAY).isoformat(),
+        "hospital": "青岛市市立医院",
+        "accident_description": "上班途中骑车摔伤右臂",
+        "injury": injury,
+        "disability_grade": "8" if injury == "disability" else "",
+        "payee_name": member.name,
+        "payee_bank": "中国银行青岛分行",
+        "payee_account": "6216610000000000018",
+        **receipt_rows(*rows),
+        **extra,
+    }
+
+
+def test_an_accident_with_medical_injury_takes_the_receipts_and_is_suggested_by_the_rule(factory, unit):
+    member = factory.covered_member(unit, plans={"YW": 2}, name="赵六", female=False)
+    agent = client_for(unit.agent)
+    form = agent.get(reverse("claims:create") + "?kind=accident").content.decode()
+    assert 'data-show-when="injury=medical"' in form and "receipts-TOTAL_FORMS" in form
+    response = agent.post(
+        reverse("claims:create"), accident_form(member, "medical", row("1", day=today() - 20 * DAY))
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.suggested_amount == Decimal("4640.00")  # (3,000 − 100) × 80 % × 2份
+    info = agent.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "医疗费用计算" in info and "本次限额" in info
+
+
+def test_an_accident_of_another_injury_ignores_half_typed_receipt_rows(factory, unit):
+    member = factory.covered_member(unit, plans={"YW": 2}, name="赵六", female=False)
+    agent = client_for(unit.agent)
+    half = {"code": "1", "number": "", "issued_on": "", "total": "abc"}
+    response = agent.post(reverse("claims:create"), accident_form(member, "disability", half))
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.suggested_amount == Decimal("6000.00") and claim.receipts.count() == 0
+
+
+def test_a_medical_accident_without_receipts_is_refused(factory, unit):
+    member = factory.covered_member(unit, plans={"YW": 2}, name="赵六", female=False)
+    response = client_for(unit.agent).post(reverse("claims:create"), accident_form(member, "medical"))
+    assert "请至少填写一张医疗票据" in response.content.decode()
+    assert Claim.objects.count() == 0

@@ -67,8 +67,11 @@ def _receipts_of_form(request, kind, receipts=()):
 
 
 def _parsed(form, formset) -> bool:
-    """Form and receipt rows both valid; a row's first problem becomes the form's message."""
+    """Form and receipt rows both valid; a row's first problem becomes the form's message. The rows of
+    an accident count only for 伤情「医疗」 (else they are hidden and ignored)."""
     valid = form.is_valid()
+    if valid and form.kind == Claim.Kind.ACCIDENT and form.cleaned_data.get("injury") != Claim.Injury.MEDICAL:
+        return True
     if formset is not None and not formset.is_valid():
         form.add_error(None, formset.first_error())
         return False
