@@ -1287,11 +1287,13 @@ class CityGenerator:
                     encrypt_str(json.dumps([r.as_dict() for r in results], ensure_ascii=False)),
                     agent.pk,
                     created,
+                    "",  # diagnosis (住院医疗 only; the bench files none)
+                    "{}",  # medical_computation
                 )
             )
             active = status not in ("rejected",)
             for plan_pk, shares, amount in suggested_lines:
-                lines.append((claim_pk, member_pk, plan_pk, event, shares, amount, active))
+                lines.append((claim_pk, member_pk, plan_pk, event, shares, amount, active, 0))
             if submitted:
                 slots = [
                     s for s in (ILLNESS_SLOTS if kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS) if s.required
@@ -1335,12 +1337,23 @@ class CityGenerator:
                 "eligibility",
                 "created_by_id",
                 "created_at",
+                "diagnosis",
+                "medical_computation",
             ],
             claims,
         )
         self.w.write(
             ClaimLine,
-            ["claim_id", "member_id", "plan_id", "event_date", "shares", "suggested_amount", "is_active"],
+            [
+                "claim_id",
+                "member_id",
+                "plan_id",
+                "event_date",
+                "shares",
+                "suggested_amount",
+                "is_active",
+                "deductible_applied",
+            ],
             lines,
         )
         self.w.write(

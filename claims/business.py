@@ -5,9 +5,17 @@ from dataclasses import replace
 
 from django.urls import reverse
 
-from claims.models import ACCIDENT_SLOTS, HEIR_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine
-from claims.selectors import claim_get_for, claim_lines
-from claims.services import check_submittable, claim_amount_cap, claim_set_approved_amount, recheck
+from claims.models import (
+    ACCIDENT_SLOTS,
+    HEIR_SLOTS,
+    ILLNESS_SLOTS,
+    MEDICAL_SLOTS,
+    Claim,
+    ClaimLine,
+    MedicalReceipt,
+)
+from claims.selectors import claim_get_for, claim_lines, claim_receipts
+from claims.services import check_submittable, claim_review_facts, claim_set_approved_amount
 from core.errors import DomainError
 from review.engine import applicable_steps
 from review.models import Action, BusinessKind
@@ -16,7 +24,9 @@ from review.registry import BusinessType
 
 class ClaimBusiness(BusinessType):
     kind = BusinessKind.CLAIM
-    material_slots = ILLNESS_SLOTS + tuple(s for s in ACCIDENT_SLOTS if s not in ILLNESS_SLOTS)
+    material_slots = tuple(
+        {s.code: s for s in (*MEDICAL_SLOTS, *ACCIDENT_SLOTS, *ILLNESS_SLOTS)}.values()
+    )  # every code once (for lookups across kinds); slots_for gives each kind its own
     detail_template = "claims/_claim_review.html"
     decision_template = "claims/_decision_amount.html"
     agent_list_url = "claims:list"
@@ -31,7 +41,9 @@ class ClaimBusiness(BusinessType):
 
     def slots_for(self, case):
         claim = self.claim_of(case)
-        slots = ILLNESS_SLOTS if claim.kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS
+        slots = {Claim.Kind.ILLNESS: ILLNESS_SLOTS, Claim.Kind.MEDICAL: MEDICAL_SLOTS}.get(
+            claim.kind, ACCIDENT_SLOTS
+        )
         if claim.needs_heirs:  # 死亡证明, 户籍注销证明, 亲属关系证明 become required
             slots = tuple(replace(slot, required=True) if slot in HEIR_SLOTS else slot for slot in slots)
         return slots
@@ -42,6 +54,8 @@ class ClaimBusiness(BusinessType):
         present = set(case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
         if claim.injury == Claim.Injury.DISABILITY and "disability_assessment" not in present:
             missing.append("伤残鉴定书")
+        if claim.injury == Claim.Injury.MEDICAL and "medical_receipts" not in present:
+            missing.append("医疗票据")
         return missing
 
     def check_submittable(self, case) -> None:
@@ -54,27 +68,39 @@ class ClaimBusiness(BusinessType):
         if action == Action.APPROVE and is_last_step:
             if not str(data.get("approved_amount", "")).strip():
                 raise DomainError("请填写核定给付金额（元）后再通过")
+            claim = self.claim_of(case)
             amount = claim_set_approved_amount(
-                claim=self.claim_of(case), raw_amount=data.get("approved_amount"), actor=actor
+                claim=claim,
+                raw_amount=data.get("approved_amount"),
+                actor=actor,
+                reason=str(data.get("reason", "")),
             )
-            return f"核定给付金额 {amount:,.2f} 元"
+            note = f"核定给付金额 {amount:,.2f} 元"
+            if claim.is_medical and amount != claim.suggested_amount:
+                note += f"（按规则计算 {claim.suggested_amount:,.2f} 元，调整原因见意见）"
+            return note
         return ""
 
     def on_rejected(self, case, actor) -> None:
         ClaimLine.objects.filter(claim__case=case).update(is_active=False)
+        MedicalReceipt.objects.filter(claim__case=case).update(is_active=False)  # may be claimed again
 
     def on_deleted(self, case, actor) -> None:
         ClaimLine.objects.filter(claim__case=case).update(is_active=False)
+        MedicalReceipt.objects.filter(claim__case=case).update(is_active=False)
 
     def detail_context(self, case) -> dict:
         claim = self.claim_of(case)
         steps = applicable_steps(case)
+        facts = claim_review_facts(claim)
         return {
             "claim": claim,
             "lines": claim_lines(claim),
-            "eligibility_now": [r.as_dict() for r in recheck(claim)],
+            "receipts": claim_receipts(claim),
+            "eligibility_now": [r.as_dict() for r in facts.results],
+            "computation_now": facts.computation,
             "sets_amount": bool(steps) and case.current_step_id == steps[-1].id,
-            "amount_cap": claim_amount_cap(claim),
+            "amount_cap": facts.cap,
         }
 
     def agent_url(self, case) -> str:

@@ -82,7 +82,7 @@ def _waiting_period(plan: PlanFact, coverages, current: CoverageFact, event_date
     )
 
 
-def _deadline(plan: PlanFact, event_date, today) -> RuleResult | None:
+def _deadline(plan: PlanFact, event_date, today, counted_from: str = "诊断/出险") -> RuleResult | None:
     """Within the filing deadline; a warning (never blocking) in its last DEADLINE_WARNING_DAYS."""
     deadline = event_date + datetime.timedelta(days=plan.claim_deadline_days)
     if today > deadline:
@@ -90,7 +90,7 @@ def _deadline(plan: PlanFact, event_date, today) -> RuleResult | None:
             "deadline",
             False,
             True,
-            f"已超过申请时限：须在诊断/出险后{plan.claim_deadline_days}天内（{deadline:%Y-%m-%d}前）申请",
+            f"已超过申请时限：须在{counted_from}后{plan.claim_deadline_days}天内（{deadline:%Y-%m-%d}前）申请",
         )
     if (deadline - today).days <= DEADLINE_WARNING_DAYS:
         return RuleResult("deadline", True, False, f"申请时限将至：请于{deadline:%Y-%m-%d}前上报")
@@ -116,8 +116,10 @@ def evaluate(
     disease_name: str | None,
     needs_disease: bool,
     open_or_paid_claims: int,
+    discharge_date: datetime.date | None = None,
 ) -> list[RuleResult]:
-    """Every rule for one plan of a claim, in the order the panel shows them."""
+    """Every rule for one plan of a claim, in the order the panel shows them. For 住院医疗 the event is
+    the admission (in force, waiting period) and the deadline runs from DISCHARGE_DATE."""
     results = []
     if event_date > today:
         results.append(RuleResult("event_in_future", False, True, "诊断/出险时间不能晚于今天"))
@@ -134,7 +136,10 @@ def evaluate(
             RuleResult("in_force", True, True, message),
             _waiting_period(plan, coverages, current, event_date),
         ]
-    results.append(_deadline(plan, event_date, today))
+    if discharge_date is not None:
+        results.append(_deadline(plan, discharge_date, today, counted_from="出院"))
+    else:
+        results.append(_deadline(plan, event_date, today))
     if needs_disease:
         results.append(_disease_listed(plan, disease_name))
     if plan.female_only and not member_is_female:
@@ -143,6 +148,48 @@ def evaluate(
         message = f"该会员同一计划同一事件已有未办结或已给付的{plan.name}申请，不能重复申请"
         results.append(RuleResult("no_duplicate", False, True, message))
     return [r for r in results if r is not None]
+
+
+def stay_rules(
+    admission: datetime.date, discharge: datetime.date, today: datetime.date, overlapping: list[str]
+) -> list[RuleResult]:
+    """住院医疗: the stay itself (出院 not before 入院, not in the future) and no other live claim of the
+    member whose stay overlaps (the message names that claim's 申请编号 only)."""
+    results = []
+    if discharge < admission:
+        results.append(RuleResult("stay_dates", False, True, "出院日期不能早于入院日期"))
+    if discharge > today:
+        results.append(RuleResult("stay_dates", False, True, "出院日期不能晚于今天（出院后方可申请）"))
+    if overlapping:
+        numbers = "、".join(overlapping)
+        message = f"该会员已有住院期间重叠的住院医疗保障金申请（申请编号 {numbers}），同一次住院不能重复申请"
+        results.append(RuleResult("no_overlapping_stay", False, True, message))
+    return results
+
+
+def receipt_date_warnings(
+    issued: list[tuple[str, datetime.date]],
+    *,
+    stay: tuple[datetime.date, datetime.date] | None,
+    coverage: tuple[datetime.date, datetime.date] | None,
+    not_before: datetime.date | None = None,
+) -> list[RuleResult]:
+    """Receipts (label, 开票日期) dated outside the stay, outside the coverage or before the accident:
+    warnings for the reviewer, never blocking (a bill is often issued a few days after discharge)."""
+    results = []
+    for label, day in issued:
+        if stay is not None and not stay[0] <= day <= stay[1]:
+            period = f"{stay[0]:%Y-%m-%d}至{stay[1]:%Y-%m-%d}"
+            message = f"票据 {label} 开票日期 {day:%Y-%m-%d} 不在住院期间（{period}）内，请核对"
+            results.append(RuleResult("receipt_outside_stay", False, False, message))
+        if coverage is not None and not coverage[0] <= day <= coverage[1]:
+            period = f"{coverage[0]:%Y-%m-%d}至{coverage[1]:%Y-%m-%d}"
+            message = f"票据 {label} 开票日期 {day:%Y-%m-%d} 不在保期（{period}）内，请核对"
+            results.append(RuleResult("receipt_outside_coverage", False, False, message))
+        if not_before is not None and day < not_before:
+            message = f"票据 {label} 开票日期 {day:%Y-%m-%d} 早于出险时间 {not_before:%Y-%m-%d}，请核对"
+            results.append(RuleResult("receipt_before_event", False, False, message))
+    return results
 
 
 def blocking_failures(results: list[RuleResult]) -> list[RuleResult]:

@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 
 from claims.heirs import HeirSpec
+from claims.medical import RECEIPT_MAX, Receipt
 from claims.models import BankFileTemplate, Claim, ClaimHeir
-from core.forms import BoundedDateField, TextField
+from core.forms import BoundedDateField, MoneyField, TextField
 from core.masking import mask_bank_account, mask_id_number
 from plans.models import Disease
 from plans.selectors import diseases_grouped
@@ -35,6 +38,11 @@ class ClaimForm(forms.Form):
     payee_name = TextField(label="收款人", max_length=50, required=False)
     payee_bank = TextField(label="开户银行", max_length=100, required=False)
     payee_account = TextField(label="银行账号", max_length=40, required=False)
+    # 住院医疗: event_date is the 入院日期.
+    discharge_date = BoundedDateField(label="出院日期", years_back=10, years_ahead=0, required=False)
+    diagnosis = TextField(
+        label="诊断", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, kind=Claim.Kind.ILLNESS, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +51,17 @@ class ClaimForm(forms.Form):
             # The member is fixed once saved; the account is shown masked and kept unless retyped.
             self.fields["id_number"].required = False
             self.fields["payee_account"].required = False
-        if kind == Claim.Kind.ACCIDENT:
+        if kind != Claim.Kind.MEDICAL:
+            del self.fields["discharge_date"], self.fields["diagnosis"]
+        if kind == Claim.Kind.MEDICAL:
+            self.fields["plan_choice"].choices = [(Claim.PlanChoice.YL, "住院医疗")]
+            self.fields["event_date"].label = "入院日期"
+            self.fields["hospital"].label = "医院"
+            self.fields["discharge_date"].required = True
+            self.fields["diagnosis"].required = True
+            for name in ("disease", "accident_description", "injury", "disability_grade", "member_deceased"):
+                del self.fields[name]
+        elif kind == Claim.Kind.ACCIDENT:
             self.fields["plan_choice"].choices = [(Claim.PlanChoice.YW, "意外伤害")]
             self.fields["event_date"].label = "出险时间"
             self.fields["accident_description"].required = True
@@ -51,7 +69,9 @@ class ClaimForm(forms.Form):
             del self.fields["disease"], self.fields["member_deceased"]
         else:
             self.fields["plan_choice"].choices = [
-                (c, label) for c, label in Claim.PlanChoice.choices if c != Claim.PlanChoice.YW
+                (c, label)
+                for c, label in Claim.PlanChoice.choices
+                if c not in (Claim.PlanChoice.YW, Claim.PlanChoice.YL)
             ]
             del self.fields["accident_description"], self.fields["injury"], self.fields["disability_grade"]
 
@@ -60,6 +80,7 @@ class ClaimForm(forms.Form):
         """编辑: the saved values; the member is fixed and the account is kept unless retyped."""
         fields = ("plan_choice", "event_date", "hospital", "accident_description", "injury")
         fields += ("disability_grade", "payee_name", "payee_bank", "member_deceased")
+        fields += ("discharge_date", "diagnosis")
         return {**{field: getattr(claim, field) for field in fields}, "disease": claim.disease_id}
 
     def claim_fields(self, *, keep_account: str = "") -> dict:
@@ -77,6 +98,8 @@ class ClaimForm(forms.Form):
             "injury": data.get("injury", ""),
             "disability_grade": data.get("disability_grade"),
             "member_deceased": data.get("member_deceased", False),
+            "discharge_date": data.get("discharge_date"),
+            "diagnosis": data.get("diagnosis", ""),
         }
 
     def grouped_diseases(self):
@@ -149,6 +172,79 @@ def heir_specs(formset) -> list[HeirSpec] | None:
     if not formset.is_valid():
         return None
     return [form.spec() for form in formset.forms if form.has_changed() and any(form.cleaned_data.values())]
+
+
+def _receipt_money(label: str, required: bool = True) -> MoneyField:
+    return MoneyField(label=label, minimum=Decimal("0.00"), maximum=RECEIPT_MAX, required=required)
+
+
+class ReceiptForm(forms.Form):
+    """One 医疗收费票据 / 电子票据 row; an empty row is skipped. The service checks that the parts add up."""
+
+    code = TextField(label="票据代码", max_length=20)
+    number = TextField(label="票据号码", max_length=20)
+    issued_on = BoundedDateField(label="开票日期", years_back=10, years_ahead=0)
+    total = _receipt_money("总金额")
+    fund_paid = _receipt_money("医保统筹支付", required=False)
+    category_b_self = _receipt_money("乙类先行自付", required=False)
+    self_pay = _receipt_money("自付", required=False)
+    self_funded = _receipt_money("自费", required=False)
+
+    MONEY = ("total", "fund_paid", "category_b_self", "self_pay", "self_funded")
+
+    def receipt(self) -> Receipt | None:
+        data = self.cleaned_data
+        if not data:
+            return None
+        zero = Decimal("0.00")
+        return Receipt(
+            code=data["code"],
+            number=data["number"],
+            issued_on=data["issued_on"],
+            **{name: data.get(name) or zero for name in self.MONEY},
+        )
+
+
+class BaseReceiptFormSet(forms.BaseFormSet):
+    """Every row may be left empty (a saved receipt is removed by clearing or deleting its row)."""
+
+    def initial_form_count(self):
+        return 0 if self.is_bound else super().initial_form_count()
+
+    def receipts(self) -> list[Receipt]:
+        """The filled rows (none when the rows do not parse: only ignored rows get here unparsed)."""
+        if not self.is_valid():
+            return []
+        return [r for r in (form.receipt() for form in self.forms) if r is not None]
+
+    def first_error(self) -> str:
+        if self.non_form_errors():
+            return "医疗票据：" + self.non_form_errors()[0]
+        for row, form in enumerate(self.forms, start=1):
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                return f"第{row}张票据：{label}{errors[0]}" if label else f"第{row}张票据：{errors[0]}"
+        return ""
+
+
+ReceiptFormSet = forms.formset_factory(
+    ReceiptForm, formset=BaseReceiptFormSet, extra=1, max_num=50, absolute_max=50, validate_max=True
+)
+
+
+def receipt_formset(data=None, *, receipts=(), add_row=False) -> BaseReceiptFormSet:
+    """The receipt rows of the form: the saved RECEIPTS (编辑) and one empty row; ADD_ROW (the no-JS
+    【添加票据】) re-draws the posted rows with one more."""
+    if data is not None and add_row:
+        data = data.copy()
+        key = "receipts-TOTAL_FORMS"
+        data[key] = str(min(int(data.get(key) or 0), 49) + 1) if str(data.get(key, "")).isdigit() else "1"
+    initial = [
+        {field: getattr(r, field) for field in ("code", "number", "issued_on", *ReceiptForm.MONEY)}
+        for r in receipts
+    ]
+    # Posted rows are compared with nothing: a row emptied by the agent is a removed receipt.
+    return ReceiptFormSet(data, prefix="receipts", initial=None if data is not None else initial or None)
 
 
 class PayoutForm(forms.Form):

@@ -6,7 +6,8 @@ from review.registry import MaterialSlot
 
 
 class Claim(models.Model):
-    """保障金申请 — a benefit claim for a covered member (manual §3): 重疾女工 or 意外伤害.
+    """保障金申请 — a benefit claim for a covered member (manual §3): 重疾女工, 意外伤害 or 住院医疗
+    (SPEC §7.4).
 
     The diagnosis (which listed disease), the accident description, the eligibility results (they name the
     disease) and the payee's bank account are encrypted in the database (core.fields, SECURITY.md).
@@ -15,12 +16,14 @@ class Claim(models.Model):
     class Kind(models.TextChoices):
         ILLNESS = "illness", "重疾女工保障金申请"
         ACCIDENT = "accident", "意外伤害保障金申请"
+        MEDICAL = "medical", "住院医疗保障金申请"
 
     class PlanChoice(models.TextChoices):
         ZJ = "ZJ", "重大疾病"
         NG = "NG", "女职工特殊疾病"
         BOTH = "BOTH", "重疾+女工"
         YW = "YW", "意外伤害"
+        YL = "YL", "住院医疗"
 
     class Injury(models.TextChoices):
         DEATH = "death", "死亡"
@@ -54,6 +57,11 @@ class Claim(models.Model):
         "核定给付金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
     )
     eligibility = EncryptedJSONField("资格审核结果", default=list, blank=True)
+    # 住院医疗 (YL): event_date is the 入院日期; the diagnosis is health data like the disease.
+    discharge_date = models.DateField("出院日期", null=True, blank=True)
+    diagnosis = EncryptedTextField("诊断", blank=True, default="")
+    # The 医疗费用给付 computation at 保存 (claims.medical.Computation.as_json), for YL and 伤情「医疗」.
+    medical_computation = models.JSONField("医疗费用计算", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -70,6 +78,16 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.get_plan_choice_display()} {self.event_date}"
+
+    @property
+    def number(self) -> str:
+        """申请编号 — what a message may name about another unit's claim (nothing else of it)."""
+        return f"LP{self.pk:08d}"
+
+    @property
+    def is_medical(self) -> bool:
+        """Paid from the medical receipts (住院医疗, or 意外伤害 with 伤情「医疗」)."""
+        return self.kind == self.Kind.MEDICAL or self.injury == self.Injury.MEDICAL
 
     @property
     def disease(self):
@@ -152,6 +170,8 @@ class ClaimLine(models.Model):
     event_date = models.DateField()
     shares = models.PositiveSmallIntegerField("份数")
     suggested_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The 起付线 this claim's computation used (YL: the member's 起付线 is used once per period).
+    deductible_applied = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -166,6 +186,56 @@ class ClaimLine(models.Model):
 
     def __str__(self):
         return f"{self.claim_id} {self.plan_id}"
+
+
+class MedicalReceipt(models.Model):
+    """医疗收费票据 / 电子票据 of a 住院医疗 (or 意外 医疗) claim. While its claim is live (not rejected or
+    deleted) a receipt (票据代码 + 票据号码) is on one claim only: the database refuses paying it twice."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="receipts")
+    position = models.PositiveSmallIntegerField("序号", default=1)
+    code = models.CharField("票据代码", max_length=20)
+    number = models.CharField("票据号码", max_length=20)
+    issued_on = models.DateField("开票日期")
+    total = models.DecimalField("总金额（元）", max_digits=12, decimal_places=2)
+    fund_paid = models.DecimalField("医保统筹支付（元）", max_digits=12, decimal_places=2)
+    category_b_self = models.DecimalField("乙类先行自付（元）", max_digits=12, decimal_places=2)
+    self_pay = models.DecimalField("自付（元）", max_digits=12, decimal_places=2)
+    self_funded = models.DecimalField("自费（元）", max_digits=12, decimal_places=2)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医疗票据"
+        ordering = ["claim", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "number"],
+                condition=models.Q(is_active=True),
+                name="medicalreceipt_one_live_claim_per_receipt",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total=models.F("fund_paid")
+                    + models.F("category_b_self")
+                    + models.F("self_pay")
+                    + models.F("self_funded"),
+                    fund_paid__gte=0,
+                    category_b_self__gte=0,
+                    self_pay__gte=0,
+                    self_funded__gte=0,
+                    total__gt=0,
+                ),
+                name="medicalreceipt_parts_add_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}-{self.number}"
+
+    @property
+    def personal(self):
+        """个人自付 = 乙类先行自付 + 自付."""
+        return self.category_b_self + self.self_pay
 
 
 class Payout(models.Model):
@@ -231,6 +301,16 @@ ACCIDENT_SLOTS = (
     MaterialSlot("diagnosis", "诊断证明或病历"),
     MaterialSlot("disability_assessment", "伤残鉴定书", required=False),
     HEIR_SLOTS[0],
+    MaterialSlot("medical_receipts", "医疗票据", required=False),
+    MaterialSlot("id_card", "身份证", required=False),
+    MaterialSlot("bank_card", "银行卡", required=False),
+    *HEIR_SLOTS[1:],
+)
+MEDICAL_SLOTS = (
+    MaterialSlot("discharge", "出院记录"),
+    MaterialSlot("expense_list", "费用明细清单"),
+    MaterialSlot("medical_receipts", "医疗票据"),
+    MaterialSlot("insurance_settlement", "医保结算单"),
     MaterialSlot("id_card", "身份证", required=False),
     MaterialSlot("bank_card", "银行卡", required=False),
     *HEIR_SLOTS[1:],

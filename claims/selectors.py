@@ -1,13 +1,16 @@
 """Reads of claims, scoped by the actor, and the coverage facts the eligibility engine needs."""
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from claims.eligibility import CoverageFact, PlanFact
-from claims.models import Claim, ClaimLine, Payout, PayoutBatch, PayoutBatchLine
+from claims.medical import Rule, Usage
+from claims.models import Claim, ClaimLine, MedicalReceipt, Payout, PayoutBatch, PayoutBatchLine
 from core.ledger import LedgerPaths, ledger_filter
 from enrollment.models import Coverage, Member
-from plans.models import Plan
+from plans.models import MedicalRule, Plan
 from review.models import Status
 from review.selectors import scope_business
 from units.selectors import units_visible_to
@@ -30,9 +33,9 @@ def claim_list_for(actor, *, kind: str = "", status: str = "", query: str = "") 
 
 def claim_get_for(actor, pk) -> Claim:
     return get_object_or_404(
-        claims_visible_to(actor).select_related(
-            "unit__parent_org", "member", "case__current_step", "case__workflow"
-        ),
+        claims_visible_to(actor)
+        .select_related("unit__parent_org", "member", "case__current_step", "case__workflow")
+        .prefetch_related(Prefetch("receipts", queryset=MedicalReceipt.objects.order_by("position", "id"))),
         pk=pk,
     )
 
@@ -144,3 +147,77 @@ def payout_claim_get_for(actor, pk) -> Claim:
     claims = Claim.objects.all() if actor.is_finance else Claim.objects.none()
     payouts = Prefetch("payouts", queryset=Payout.objects.select_related("recorded_by"))
     return get_object_or_404(claims.select_related("member", "unit", "case").prefetch_related(payouts), pk=pk)
+
+
+# --- 住院医疗 / 意外 医疗: receipts, the rule in force, what the member's other claims already took ---------
+
+
+def claim_receipts(claim: Claim) -> list[MedicalReceipt]:
+    """The claim's receipts in order — one query (prefetched ones reused)."""
+    if "receipts" in getattr(claim, "_prefetched_objects_cache", {}):
+        return list(claim.receipts.all())
+    return list(claim.receipts.order_by("position", "id"))
+
+
+def medical_rule_fact(plan: Plan, day) -> Rule | None:
+    """The plan's 医疗费用给付规则 version in force on DAY, as the computation reads it."""
+    rule = plan.medical_rule_on(day)
+    if rule is None:
+        return None
+    return Rule(
+        plan_name=plan.name,
+        valid_from=rule.valid_from,
+        deductible=rule.deductible,
+        ratio_percent=rule.ratio_percent,
+        cap_per_share=rule.cap_per_share,
+        per_period=rule.cap_scope == MedicalRule.CapScope.PERIOD,
+    )
+
+
+def medical_usage(member: Member, plan: Plan, start, end, *, exclude_claim=None) -> Usage:
+    """What the member's other live (not rejected / deleted) claims of PLAN with an event in START–END
+    took: the 起付线 they used and their amounts (the approved amount, else the suggested one)."""
+    lines = ClaimLine.objects.filter(
+        member=member, plan=plan, is_active=True, event_date__gte=start, event_date__lte=end
+    )
+    if exclude_claim is not None and exclude_claim.pk:
+        lines = lines.exclude(claim=exclude_claim)
+    deductible, amount, count = Decimal("0.00"), Decimal("0.00"), 0
+    for used, suggested, approved in lines.values_list(
+        "deductible_applied", "suggested_amount", "claim__approved_amount"
+    ):
+        deductible += used
+        amount += approved if approved is not None else suggested
+        count += 1
+    return Usage(deductible_used=deductible, amount_used=amount, claims=count)
+
+
+def overlapping_stays(member: Member, admission, discharge, *, exclude_claim=None) -> list[str]:
+    """申请编号 of the member's other live 住院医疗 claims whose stay overlaps ADMISSION–DISCHARGE."""
+    claims = Claim.objects.filter(
+        member=member,
+        kind=Claim.Kind.MEDICAL,
+        event_date__lte=discharge,
+        discharge_date__gte=admission,
+        lines__is_active=True,
+    ).distinct()
+    if exclude_claim is not None and exclude_claim.pk:
+        claims = claims.exclude(pk=exclude_claim.pk)
+    return [claim.number for claim in claims.only("pk").order_by("pk")]
+
+
+def receipts_taken(pairs, *, exclude_claim=None) -> dict[tuple[str, str], str]:
+    """(票据代码, 票据号码) of PAIRS already on another live claim → that claim's 申请编号 (nothing else of
+    it: the claim may belong to another unit)."""
+    if not pairs:
+        return {}
+    query = Q()
+    for code, number in pairs:
+        query |= Q(code=code, number=number)
+    taken = MedicalReceipt.objects.filter(query, is_active=True)
+    if exclude_claim is not None and exclude_claim.pk:
+        taken = taken.exclude(claim=exclude_claim)
+    return {
+        (code, number): f"LP{claim_id:08d}"
+        for code, number, claim_id in taken.values_list("code", "number", "claim_id")
+    }

@@ -11,9 +11,31 @@ from django.utils import timezone
 
 from claims import heirs as heir_rules
 from claims.documents import batch_transfer_xlsx
-from claims.eligibility import RuleResult, benefit_cap, blocking_failures, covering, evaluate, suggest_amount
+from claims.eligibility import (
+    RuleResult,
+    benefit_cap,
+    blocking_failures,
+    covering,
+    evaluate,
+    stay_rules,
+    suggest_amount,
+)
+from claims.medical import Computation, Receipt
 from claims.models import BankFileTemplate, Claim, ClaimLine, Payout, PayoutBatch, PayoutBatchLine
-from claims.selectors import active_claims_for_event, coverage_facts, member_in_agent_units, plan_fact
+from claims.receipts import (
+    medical_assessment,
+    receipts_check_not_taken,
+    receipts_clean,
+    receipts_of,
+    receipts_write,
+)
+from claims.selectors import (
+    active_claims_for_event,
+    coverage_facts,
+    member_in_agent_units,
+    overlapping_stays,
+    plan_fact,
+)
 from core.audit import audit_log, model_diff, records_refusals
 from core.dates import shift_years
 from core.errors import DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
@@ -30,6 +52,7 @@ Choice = Claim.PlanChoice
 TEXT_FIELDS = {
     "hospital": ("医院名称", 100, False),
     "accident_description": ("意外情况", 1000, True),
+    "diagnosis": ("诊断", 500, True),
     "payee_name": ("收款人", 50, False),
     "payee_bank": ("开户银行", 100, False),
     "payee_account": ("银行账号", 40, False),
@@ -53,7 +76,7 @@ def _plans_and_diseases(plan_choice: str, disease: Disease | None) -> list[tuple
 
 
 # What a claim says that the eligibility rules read, and the fields an agent may edit.
-ELIGIBILITY_FIELDS = ("plan_choice", "event_date", "disease", "injury", "disability_grade")
+ELIGIBILITY_FIELDS = ("plan_choice", "event_date", "disease", "injury", "disability_grade", "discharge_date")
 EDITABLE_FIELDS = (*ELIGIBILITY_FIELDS, *TEXT_FIELDS)
 
 
@@ -71,15 +94,22 @@ class ClaimFacts:
     disease: Disease | None
     injury: str
     disability_grade: int | None
+    discharge_date: datetime.date | None = None
+    receipts: tuple[Receipt, ...] = ()
 
     @classmethod
-    def of(cls, *, member: Member, unit_ids, kind: str, values: Mapping) -> "ClaimFacts":
+    def of(cls, *, member: Member, unit_ids, kind: str, values: Mapping, receipts=()) -> "ClaimFacts":
         return cls(
             member=member,
             unit_ids=frozenset(unit_ids),
             kind=kind,
+            receipts=tuple(receipts),
             **{field: values[field] for field in ELIGIBILITY_FIELDS},
         )
+
+    @property
+    def is_medical(self) -> bool:
+        return self.kind == Claim.Kind.MEDICAL or self.injury == Claim.Injury.MEDICAL
 
 
 def _benefit_per_share(plan: Plan, disease: Disease | None) -> Decimal:
@@ -90,10 +120,15 @@ def _benefit_per_share(plan: Plan, disease: Disease | None) -> Decimal:
 
 
 def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[RuleResult], list[dict]]:
-    """Run every rule for every plan of the claim; return (results, line specs with suggested amounts)."""
+    """Run every rule for every plan of the claim; return (results, line specs with suggested amounts;
+    a medical claim's line carries its computation)."""
     member, event_date = facts.member, facts.event_date
     today = timezone.localdate()
     results, lines = [], []
+    stay = facts.discharge_date if facts.kind == Claim.Kind.MEDICAL else None
+    if stay is not None:
+        overlapping = overlapping_stays(member, event_date, stay, exclude_claim=exclude_claim)
+        results += stay_rules(event_date, stay, today, overlapping)
     for plan, disease in _plans_and_diseases(facts.plan_choice, facts.disease):
         coverages = coverage_facts(member, plan.code)
         results += evaluate(
@@ -108,6 +143,7 @@ def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[Ru
             open_or_paid_claims=active_claims_for_event(
                 member, plan, event_date, exclude_claim=exclude_claim
             ),
+            discharge_date=stay,
         )
         # The same coverage as the in_force rule names (most 份 when several of the agent's units cover).
         current = covering(coverages, event_date, facts.unit_ids)
@@ -118,14 +154,24 @@ def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[Ru
             injury=facts.injury or "",
             disability_grade=facts.disability_grade,
         )
-        lines.append(
-            {
-                "plan": plan,
-                "shares": shares,
-                "unit_id": current.unit_id if current else None,
-                "suggested": suggested,
-            }
-        )
+        line = {"plan": plan, "shares": shares, "unit_id": current.unit_id if current else None}
+        if facts.is_medical:
+            assessment = medical_assessment(
+                member=member,
+                plan=plan,
+                current=current,
+                event_date=event_date,
+                discharge_date=stay,
+                receipts=list(facts.receipts),
+                exclude_claim=exclude_claim,
+            )
+            results += assessment.results
+            computation = assessment.computation
+            suggested = computation.amount if computation else Decimal("0.00")
+            line.update(
+                computation=computation, deductible=computation.deductible_applied if computation else 0
+            )
+        lines.append({**line, "suggested": suggested})
     return results, lines
 
 
@@ -148,6 +194,15 @@ def _validate_fields(kind: str, values: Mapping) -> None:
             raise DomainError("伤残请选择伤残等级（1–10级）")
     if kind == Claim.Kind.ILLNESS and values["disease"] is None:
         raise DomainError("请选择疾病名称")
+    if kind == Claim.Kind.MEDICAL:
+        if plan_choice != Choice.YL:
+            raise DomainError("住院医疗保障金申请的保障计划为住院医疗")
+        if values["discharge_date"] is None:
+            raise DomainError("请填写出院日期")
+        if values["discharge_date"] < values["event_date"]:
+            raise DomainError("出院日期不能早于入院日期")
+        if not (values["diagnosis"] or "").strip():
+            raise DomainError("请填写诊断")
     if not (values["hospital"] or "").strip():
         raise DomainError("请填写医院名称")
     if _needs_heirs(kind, values):
@@ -207,6 +262,7 @@ def _lines_write(claim: Claim, lines: list[dict]) -> None:
                         event_date=claim.event_date,
                         shares=line["shares"],
                         suggested_amount=line["suggested"],
+                        deductible_applied=line.get("deductible", 0),
                     )
                     for line in lines
                 ]
@@ -229,6 +285,18 @@ def _apply_values(claim: Claim, values: Mapping, results: list[RuleResult], line
         claim.payee_name = claim.payee_bank = claim.payee_account = ""
     claim.suggested_amount = sum((line["suggested"] for line in lines), Decimal("0.00"))
     claim.eligibility = [r.as_dict() for r in results]
+    computations = [line["computation"] for line in lines if line.get("computation")]
+    claim.medical_computation = computations[0].as_json() if computations else {}
+
+
+def _medical_receipts(kind: str, values: Mapping, receipts, *, exclude_claim) -> list[Receipt]:
+    """The checked receipts of a medical claim (none for the other kinds); a receipt on another live
+    claim is refused here, naming that claim's 申请编号."""
+    if kind != Claim.Kind.MEDICAL and values["injury"] != Claim.Injury.MEDICAL:
+        return []
+    receipts = receipts_clean(receipts, required=True)
+    receipts_check_not_taken(receipts, exclude_claim=exclude_claim)
+    return receipts
 
 
 def _case_title(claim: Claim) -> str:
@@ -254,9 +322,15 @@ def claim_create(
     disability_grade: int | None = None,
     member_deceased: bool = False,
     heirs=None,
+    discharge_date: datetime.date | None = None,
+    diagnosis: str = "",
+    receipts=(),
 ) -> tuple[Claim, list[RuleResult]]:
     """【保存】 of a 保障金申请: eligibility is checked now; blocking rules refuse with the rule's message.
-    A death claim (Claim.needs_heirs) takes HEIRS (claims.heirs.HeirSpec) instead of the payee."""
+    A death claim (Claim.needs_heirs) takes HEIRS (claims.heirs.HeirSpec) instead of the payee;
+    住院医疗 (and 伤情「医疗」) take the medical RECEIPTS; the benefit is computed from them (claims.medical).
+
+    Longer than 60 lines: the keyword-only fields of every claim kind are spelled out."""
     if not actor.is_agent:
         raise NotAllowed("只有代办员可以申请保障金")
     _check_event_date(event_date)
@@ -267,16 +341,26 @@ def claim_create(
         "injury": injury,
         "disability_grade": disability_grade,
         "member_deceased": bool(member_deceased) and kind == Claim.Kind.ILLNESS,
+        "discharge_date": discharge_date if kind == Claim.Kind.MEDICAL else None,
         **_clean_fields(
-            dict(hospital=hospital, accident_description=accident_description, payee_name=payee_name)
-            | dict(payee_bank=payee_bank, payee_account=payee_account)
+            {
+                "hospital": hospital,
+                "accident_description": accident_description,
+                "diagnosis": diagnosis if kind == Claim.Kind.MEDICAL else "",
+                "payee_name": payee_name,
+                "payee_bank": payee_bank,
+                "payee_account": payee_account,
+            }
         ),
     }
     member, coverages = member_in_agent_units(actor, normalize_code(id_number))
     if member is None:
         raise DomainError("该身份证号在您的单位没有参保记录，请核对会员身份证号")
     _validate_fields(kind, values)
-    facts = ClaimFacts.of(member=member, unit_ids={c.unit_id for c in coverages}, kind=kind, values=values)
+    receipts = _medical_receipts(kind, values, receipts, exclude_claim=None)
+    facts = ClaimFacts.of(
+        member=member, unit_ids={c.unit_id for c in coverages}, kind=kind, values=values, receipts=receipts
+    )
     results, lines = check_eligibility(facts)
     _refuse_if_blocked(results)
     unit_id = next(line["unit_id"] for line in lines if line["unit_id"])
@@ -288,6 +372,7 @@ def claim_create(
     claim.save()
     _lines_write(claim, lines)
     heir_rules.heirs_write(claim, checked_heirs)
+    receipts_write(claim, receipts)
     heirs_audit = heir_rules.heirs_audit(checked_heirs)
     changes = {"plan": plan_choice, "event_date": str(event_date), "heirs": heirs_audit}
     audit_log(actor=actor, verb="claim_create", obj=claim, changes=changes)
@@ -326,8 +411,8 @@ def _edit_record(before: dict, after: dict) -> dict:
 
 @records_refusals("claim_update", obj="claim")
 @transaction.atomic
-def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResult]]:
-    """编辑 a claim in 草稿 / 材料待补充: the same checks as at 保存."""
+def claim_update(*, actor, claim: Claim, receipts=None, **fields) -> tuple[Claim, list[RuleResult]]:
+    """编辑 a claim in 草稿 / 材料待补充: the same checks as at 保存 (RECEIPTS None: keep the saved ones)."""
     claim = Claim.objects.select_for_update(of=("self",)).select_related("case", "member").get(pk=claim.pk)
     if claim.unit.agent_id != actor.id:
         raise NotAllowed("您无权修改该申请")
@@ -342,9 +427,15 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
     }
     _validate_fields(claim.kind, values)
     checked_heirs = _checked_heirs(claim, values, heirs if heirs is not None else _saved_specs(claim))
+    receipts = receipts_of(claim) if receipts is None else receipts
+    receipts = _medical_receipts(claim.kind, values, receipts, exclude_claim=claim)
     _member, coverages = member_in_agent_units(actor, claim.member.id_number)
     facts = ClaimFacts.of(
-        member=claim.member, unit_ids={c.unit_id for c in coverages}, kind=claim.kind, values=values
+        member=claim.member,
+        unit_ids={c.unit_id for c in coverages},
+        kind=claim.kind,
+        values=values,
+        receipts=receipts,
     )
     results, lines = check_eligibility(facts, exclude_claim=claim)
     _refuse_if_blocked(results)
@@ -354,6 +445,7 @@ def claim_update(*, actor, claim: Claim, **fields) -> tuple[Claim, list[RuleResu
     claim.save()
     _lines_write(claim, lines)
     heir_rules.heirs_write(claim, checked_heirs)
+    receipts_write(claim, receipts)
     Case.objects.filter(pk=claim.case_id).update(title=_case_title(claim))
     changes = _edit_record(before, _audited_values(claim))
     after_heirs = heir_rules.heirs_audit(checked_heirs)
@@ -379,17 +471,46 @@ def _saved_specs(claim: Claim) -> list:
     ]
 
 
+@dataclass(frozen=True)
+class ReviewFacts:
+    """A saved claim re-checked as of now: the eligibility panel, the medical computation (or None) and
+    the most the city may approve."""
+
+    results: list[RuleResult]
+    computation: Computation | None
+    cap: Decimal
+
+
+def claim_review_facts(claim: Claim) -> ReviewFacts:
+    """Eligibility and (medical claims) the computation as of now, through the claim's own unit: the
+    member's other claims of the period are read again, so the cap is what is left today."""
+    values = {field: getattr(claim, field) for field in ELIGIBILITY_FIELDS}
+    facts = ClaimFacts.of(
+        member=claim.member,
+        unit_ids={claim.unit_id},
+        kind=claim.kind,
+        values=values,
+        receipts=receipts_of(claim) if claim.is_medical else (),
+    )
+    results, lines = check_eligibility(facts, exclude_claim=claim)
+    computations = [line["computation"] for line in lines if line.get("computation")]
+    if claim.is_medical:
+        computation = computations[0] if computations else None
+        return ReviewFacts(results, computation, computation.cap if computation else Decimal("0.00"))
+    return ReviewFacts(results, None, claim_amount_cap(claim))
+
+
 def recheck(claim: Claim) -> list[RuleResult]:
     """Eligibility as of now (for 上报 and for the reviewers' panel), through the claim's own unit."""
-    values = {field: getattr(claim, field) for field in ELIGIBILITY_FIELDS}
-    facts = ClaimFacts.of(member=claim.member, unit_ids={claim.unit_id}, kind=claim.kind, values=values)
-    results, _lines = check_eligibility(facts, exclude_claim=claim)
-    return results
+    return claim_review_facts(claim).results
 
 
 def claim_amount_cap(claim: Claim) -> Decimal:
     """The largest amount the city may approve: per plan of the claim, benefit (the disease's own, e.g.
-    原位癌, else the plan's) × the 份 in force on the event date, by injury for 意外伤害."""
+    原位癌, else the plan's) × the 份 in force on the event date, by injury for 意外伤害. A medical claim
+    (住院医疗, 伤情「医疗」): what is left of the rule's cap (claim_review_facts)."""
+    if claim.is_medical:
+        return claim_review_facts(claim).cap
     shares = {line.plan_id: line.shares for line in claim.lines.filter(is_active=True)}
     cap = Decimal("0.00")
     for plan, disease in _plans_and_diseases(claim.plan_choice, claim.disease):
@@ -402,17 +523,44 @@ def claim_amount_cap(claim: Claim) -> Decimal:
     return cap
 
 
-@records_refusals("claim_approved_amount", obj="claim")
-def claim_set_approved_amount(*, claim: Claim, raw_amount, actor) -> Decimal:
-    """The city's 核定给付金额 at its 通过: strict yuan, within the cap the member's 份 allow; audited."""
-    cap = claim_amount_cap(claim)
-    if cap <= 0:
-        raise DomainError("该会员在出险/诊断日没有可给付的份数，不能核定给付金额；请退回或不予给付")
-    amount = parse_money(raw_amount, label="核定给付金额")
-    if amount > cap:
+def _medical_amount_checked(claim: Claim, amount: Decimal, reason: str) -> Decimal:
+    """A medical claim's 核定给付金额: within what is left of the cap now (the member's row is locked, so two
+    approvals of one member's claims cannot both take the rest); a change from the computed amount needs
+    the reviewer's reason (it goes into the timeline row of the decision)."""
+    Member.objects.select_for_update().filter(pk=claim.member_id).first()
+    facts = claim_review_facts(claim)
+    if facts.computation is None:
+        raise DomainError("该申请没有有效的医疗费用给付规则，不能核定给付金额；请退回或不予给付")
+    if facts.cap <= 0:
+        raise DomainError("该会员的医疗费用限额已用完，不能再核定给付金额；请不予给付")
+    if amount > facts.cap:
         raise DomainError(
-            f"核定给付金额 {amount:,.2f} 元超过上限：按该会员所参份数和给付标准，最多可给付 {cap:,.2f} 元"
+            f"核定给付金额 {amount:,.2f} 元超过上限：按医疗费用给付规则，"
+            f"该会员本次最多可给付 {facts.cap:,.2f} 元（限额剩余）"
         )
+    if amount != facts.computation.amount and not reason.strip():
+        raise DomainError(
+            f"核定给付金额与按规则计算的 {facts.computation.amount:,.2f} 元不同，请在意见中填写调整原因"
+        )
+    return facts.cap
+
+
+@records_refusals("claim_approved_amount", obj="claim")
+def claim_set_approved_amount(*, claim: Claim, raw_amount, actor, reason: str = "") -> Decimal:
+    """The city's 核定给付金额 at its 通过: strict yuan, within the cap the member's 份 allow (medical claims:
+    what is left of the rule's cap; a change from the computed amount needs REASON); audited."""
+    if claim.is_medical:
+        amount = parse_money(raw_amount, label="核定给付金额")
+        cap = _medical_amount_checked(claim, amount, reason)
+    else:
+        cap = claim_amount_cap(claim)
+        if cap <= 0:
+            raise DomainError("该会员在出险/诊断日没有可给付的份数，不能核定给付金额；请退回或不予给付")
+        amount = parse_money(raw_amount, label="核定给付金额")
+        if amount > cap:
+            raise DomainError(
+                f"核定给付金额 {amount:,.2f} 元超过上限：按该会员所参份数和给付标准，最多可给付 {cap:,.2f} 元"
+            )
     before = claim.approved_amount
     Claim.objects.filter(pk=claim.pk).update(approved_amount=amount)
     audit_log(

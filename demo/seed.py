@@ -71,7 +71,7 @@ def demo_member_rows() -> list[tuple]:
     for index, (name, birth, female) in enumerate(DEMO_MEMBERS):
         sequence = 100 + index * 2 + (0 if female else 1)
         id_number = demo_id(f"370202{birth}{sequence:03d}")
-        shares = {"ZJ": 1, "YW": 2, **({"NG": 1} if female else {})}
+        shares = {"ZJ": 1, "YW": 2, **({"NG": 1} if female else {}), "YL": 1}  # YL: 住院医疗 can be tried
         rows.append((name, id_number, f"1390000{index:04d}", shares))
     return rows
 
@@ -89,7 +89,9 @@ def seed_demo_period(*, unit, agent, reviewers, finance) -> None:
 
     today = timezone.localdate()
     start = add_months(today.replace(day=1), -11)
-    plans = {Plan.objects.get(code=code): shares for code, shares in (("ZJ", 1), ("NG", 1), ("YW", 2))}
+    plans = {
+        Plan.objects.get(code=code): shares for code, shares in (("ZJ", 1), ("NG", 1), ("YW", 2), ("YL", 1))
+    }
     application = application_create(actor=agent, unit=unit, kind="main", plans=plans, period_start=start)
     content = roster_template_xlsx(
         application=application, plans=plan_columns(application), rows=demo_member_rows()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin_inputs import SafeInputsMixin
-from plans.models import Disease, Plan, PlanRate
+from plans.models import Disease, MedicalRule, Plan, PlanRate
 
 
 class PlanRateInline(SafeInputsMixin, admin.TabularInline):
@@ -12,6 +12,16 @@ class PlanRateInline(SafeInputsMixin, admin.TabularInline):
         return False  # rates are versioned: add a new one with a later date instead of editing
 
 
+class MedicalRuleInline(SafeInputsMixin, admin.TabularInline):
+    """医疗费用给付规则 (YL, YW 医疗): versioned like the rates — a new row with a later 生效日期."""
+
+    model = MedicalRule
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class DiseaseInline(SafeInputsMixin, admin.TabularInline):
     model = Disease
     extra = 0
@@ -20,4 +30,4 @@ class DiseaseInline(SafeInputsMixin, admin.TabularInline):
 @admin.register(Plan)
 class PlanAdmin(SafeInputsMixin, admin.ModelAdmin):
     list_display = ["code", "name", "max_shares", "min_age", "sex", "waiting_days", "benefit_per_share"]
-    inlines = [PlanRateInline, DiseaseInline]
+    inlines = [PlanRateInline, MedicalRuleInline, DiseaseInline]

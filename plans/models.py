@@ -33,6 +33,10 @@ class Plan(models.Model):
     def rate_on(self, day: datetime.date):
         return self.rates.filter(valid_from__lte=day).order_by("-valid_from").first()
 
+    def medical_rule_on(self, day: datetime.date):
+        """The 医疗费用给付规则 version in force on DAY (None: the plan pays no medical bills)."""
+        return self.medical_rules.filter(valid_from__lte=day).order_by("-valid_from").first()
+
     @property
     def current_rate(self):
         from django.utils import timezone
@@ -81,3 +85,45 @@ class Disease(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MedicalRule(models.Model):
+    """医疗费用给付规则 — how a plan pays hospital/medical bills (住院医疗 YL; 意外伤害 YW 伤情「医疗」),
+    versioned by 生效日期 like PlanRate: never edited in place; the version in force on the admission /
+    accident date applies (claims.medical computes with it).
+
+    benefit = (eligible 个人自付 − 起付线 not yet used) × 比例 × 份, capped by 限额 × 份 (what is left of it
+    after the member's other claims of the period when the scope is 每保期累计)."""
+
+    class CapScope(models.TextChoices):
+        PERIOD = "period", "每保期累计（同一会员同一保期内所有申请合计）"
+        CLAIM = "claim", "每次申请"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="medical_rules")
+    valid_from = models.DateField("生效日期")
+    deductible = models.DecimalField(
+        "起付线（元）", max_digits=10, decimal_places=2, help_text="每名会员每保期（按限额范围）只扣一次"
+    )
+    ratio_percent = models.DecimalField(
+        "给付比例（%）", max_digits=5, decimal_places=2, help_text="扣除起付线后个人自付部分的给付比例"
+    )
+    cap_per_share = models.DecimalField("限额（元/份）", max_digits=12, decimal_places=2)
+    cap_scope = models.CharField("限额范围", max_length=10, choices=CapScope.choices, default=CapScope.PERIOD)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医疗费用给付规则"
+        ordering = ["plan", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "valid_from"], name="medicalrule_unique_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(ratio_percent__gte=0, ratio_percent__lte=100),
+                name="medicalrule_ratio_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deductible__gte=0, cap_per_share__gte=0),
+                name="medicalrule_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.code} {self.valid_from} 起付线{self.deductible}元 比例{self.ratio_percent}%"

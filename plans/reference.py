@@ -96,7 +96,7 @@ PLANS = [
         "waiting_days": 0,
         "benefit_per_share": Decimal("0.00"),
         "annual_cap": Decimal("210000.00"),
-        "benefit_notes": "住院医疗费用按规定给付，年度限额210,000元",
+        "benefit_notes": "住院医疗：（个人自付 − 起付线）× 比例 × 份，年度限额210,000元（医疗费用给付规则）",
         "diseases": [],
     },
 ]
@@ -148,3 +148,40 @@ def ensure_plans(Plan=None, PlanRate=None, Disease=None):
             )
     if any(f.name == "counts_as" for f in Disease._meta.get_fields()):  # not in migration 0002's model
         link_equivalents(Disease)
+    if any(f.name == "medical_rules" for f in Plan._meta.get_fields()):  # from migration 0005 on
+        ensure_medical_rules(Plan, Plan._meta.get_field("medical_rules").related_model)
+
+
+# 医疗费用给付规则 (plans.MedicalRule), seed EXAMPLES the administrator replaces with a new version (新的
+# 生效日期) in 系统管理 → 保障计划与费率. YL: SPEC §6.1 (起付线 1,000 元 per member per period, 50 % of the
+# eligible 个人自付, the annual cap 210,000 元 across all the member's claims of the period; max 1 份).
+# YW 医疗: no figures in the SPEC — 起付线 100 元, 80 %, at most 10,000 元 per 份 per claim (the cap the
+# reviewer had before: the plan's benefit per 份 × 份).
+MEDICAL_RULES = [
+    {
+        "plan": "YL",
+        "deductible": Decimal("1000.00"),
+        "ratio_percent": Decimal("50.00"),
+        "cap_per_share": Decimal("210000.00"),
+        "cap_scope": "period",
+    },
+    {
+        "plan": "YW",
+        "deductible": Decimal("100.00"),
+        "ratio_percent": Decimal("80.00"),
+        "cap_per_share": Decimal("10000.00"),
+        "cap_scope": "claim",
+    },
+]
+
+
+def ensure_medical_rules(Plan=None, MedicalRule=None):
+    if Plan is None:
+        from plans.models import MedicalRule, Plan
+
+    for spec in MEDICAL_RULES:
+        plan = Plan.objects.filter(code=spec["plan"]).first()
+        if plan is None:
+            continue
+        values = {key: value for key, value in spec.items() if key != "plan"}
+        MedicalRule.objects.get_or_create(plan=plan, valid_from=RATES_FROM, defaults=values)

@@ -141,7 +141,9 @@ def case_transition(
     reason = _checked_reason(fresh, action, actor, reason, expected_version)
     business = business_type_for(fresh.kind)
     if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
-        note = business.on_decision(fresh, actor, action, data or {})
+        # The business sees the cleaned reason too (e.g. an adjusted claim amount needs one).
+        decision = {**dict((data or {}).items()), "reason": reason}
+        note = business.on_decision(fresh, actor, action, decision)
         if note:  # what the decision set (e.g. 核定给付金额) is part of its timeline row
             reason = f"{reason}；{note}" if reason else note
     if action == Action.SUBMIT:

@@ -311,6 +311,13 @@ class Factory:
         if kind == "illness":
             data["plan_choice"] = "NG"
             data["disease"] = Disease.objects.get(plan__code="NG", name="原发性乳腺癌")
+        elif kind == "medical":
+            data.update(
+                plan_choice="YL",
+                discharge_date=data["event_date"] + datetime.timedelta(days=10),
+                diagnosis="急性阑尾炎",
+                receipts=[self.receipt(issued_on=data["event_date"] + datetime.timedelta(days=10))],
+            )
         else:
             data.update(
                 plan_choice="YW",
@@ -321,10 +328,39 @@ class Factory:
         data.update(fields)
         if (data.get("injury") == "death" or data.get("member_deceased")) and "heirs" not in data:
             data["heirs"] = self.heirs()
+        if data.get("injury") == "medical" and "receipts" not in data:
+            data["receipts"] = [self.receipt(issued_on=data["event_date"])]
         claim, _results = claim_create(
             actor=actor or unit.agent, kind=kind, id_number=member.id_number, **data
         )
         return claim
+
+    @staticmethod
+    def receipt(
+        self_pay="3000.00", *, category_b="0.00", fund="5000.00", self_funded="500.00", number=None, **fields
+    ):
+        """A 医疗收费票据 as typed (claims.medical.Receipt): the parts add up to 总金额; a new 票据号码 each
+        time unless NUMBER."""
+        import datetime
+        from decimal import Decimal
+
+        from claims.medical import Receipt
+
+        parts = {
+            "fund_paid": Decimal(fund),
+            "category_b_self": Decimal(category_b),
+            "self_pay": Decimal(self_pay),
+            "self_funded": Decimal(self_funded),
+        }
+        values = {
+            "code": "37020126",
+            "number": number or f"{next(_seq):08d}",
+            "issued_on": datetime.date.today() - datetime.timedelta(days=30),
+            "total": sum(parts.values()),
+            **parts,
+        }
+        values.update(fields)
+        return Receipt(**values)
 
     def claim_at_city(self):
         """A 女职工特殊疾病 claim (1份: 15,000 元) with its materials, 上报'd and passed by the district:
@@ -372,11 +408,13 @@ class Factory:
 
     def claim_materials(self, claim, slots=None):
         """Upload a PDF into each required slot of CLAIM (or into SLOTS)."""
-        from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS
+        from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, MEDICAL_SLOTS
 
         if slots is None:
-            all_slots = ILLNESS_SLOTS if claim.kind == "illness" else ACCIDENT_SLOTS
+            all_slots = {"illness": ILLNESS_SLOTS, "medical": MEDICAL_SLOTS}.get(claim.kind, ACCIDENT_SLOTS)
             slots = [s.code for s in all_slots if s.required]
+            if claim.injury == "medical":
+                slots.append("medical_receipts")
             if claim.injury == "disability":
                 slots.append("disability_assessment")
             if claim.needs_heirs:  # 死亡证明, 户籍注销证明, 亲属关系证明

@@ -205,7 +205,7 @@ def test_the_womens_plan_refuses_a_man_even_if_covered(factory, unit):
         ("disability", 8, "6000.00"),
         ("disability", 1, "20000.00"),
         ("death", None, "20000.00"),
-        ("medical", None, "0.00"),
+        ("medical", None, "4640.00"),  # the receipt's 个人自付 3,000: (3,000 − 起付线 100) × 80 % × 2份
     ],
 )
 def test_accident_amounts_follow_the_injury(factory, unit, zhao_qiang, injury, grade, expected):

@@ -1,6 +1,6 @@
-"""理赔业务经办 → 理赔申请 (manual §3): the agent's list, 【重疾女工理赔申请】/【意外伤害理赔申请】,
-编辑, 查看 with 材料 and 审核流程, and the member panel of the form. Thin views over claims.services;
-上报/删除 are review.views.agent.case_action."""
+"""理赔业务经办 → 理赔申请 (manual §3): the agent's list, 【重疾女工理赔申请】/【意外伤害理赔申请】/
+【住院医疗保障金申请】 (with the medical receipt rows), 编辑, 查看 with 材料 and 审核流程, and the member
+panel of the form. Thin views over claims.services; 上报/删除 are review.views.agent.case_action."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.decorators import agent_required
-from claims.forms import ClaimForm, heir_formset, heir_specs
+from claims.forms import ClaimForm, heir_formset, heir_specs, receipt_formset
 from claims.models import Claim
-from claims.selectors import claim_get_for, claim_lines, claim_list_for, member_in_agent_units
+from claims.selectors import claim_get_for, claim_lines, claim_list_for, claim_receipts, member_in_agent_units
 from claims.services import claim_create, claim_update, recheck
 from core.audit import audit_member_lookup, audit_read
 from core.errors import DomainError
@@ -57,22 +57,50 @@ def claim_list(request):
     )
 
 
+def _receipts_of_form(request, kind, receipts=()):
+    """The receipt rows (住院医疗, 意外伤害) or None; `adding` when the no-JS 【添加票据】 was pressed."""
+    if kind == Claim.Kind.ILLNESS:
+        return None, False
+    adding = request.method == "POST" and "add_receipt" in request.POST
+    data = request.POST if request.method == "POST" else None
+    return receipt_formset(data, receipts=receipts, add_row=adding), adding
+
+
+def _parsed(form, formset) -> bool:
+    """Form and receipt rows both valid; a row's first problem becomes the form's message. The rows of
+    an accident count only for 伤情「医疗」 (else they are hidden and ignored)."""
+    valid = form.is_valid()
+    if valid and form.kind == Claim.Kind.ACCIDENT and form.cleaned_data.get("injury") != Claim.Injury.MEDICAL:
+        return True
+    if formset is not None and not formset.is_valid():
+        form.add_error(None, formset.first_error())
+        return False
+    return valid
+
+
+PLAN_OF_KIND = {Claim.Kind.ACCIDENT: Claim.PlanChoice.YW, Claim.Kind.MEDICAL: Claim.PlanChoice.YL}
+
+
 @agent_required
 def claim_create_view(request):
-    """【重疾女工理赔申请】 / 【意外伤害理赔申请】 → 【保存】 → 申请成功 → 【上传材料】."""
+    """【重疾女工理赔申请】 / 【意外伤害理赔申请】 / 【住院医疗保障金申请】 → 【保存】 → 申请成功 →
+    【上传材料】."""
     kind = request.GET.get("kind") or request.POST.get("kind") or Claim.Kind.ILLNESS
     if kind not in Claim.Kind.values:
         kind = Claim.Kind.ILLNESS
-    initial = {"plan_choice": Claim.PlanChoice.YW} if kind == Claim.Kind.ACCIDENT else {}
+    initial = {"plan_choice": PLAN_OF_KIND[kind]} if kind in PLAN_OF_KIND else {}
     form = ClaimForm(request.POST or None, kind=kind, initial=initial)
     heirs = heir_formset(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and (specs := heir_specs(heirs)) is not None:
+    formset, adding = _receipts_of_form(request, kind)
+    parsed = request.method == "POST" and not adding and _parsed(form, formset)
+    if parsed and (specs := heir_specs(heirs)) is not None:
         try:
             claim, results = claim_create(
                 actor=request.user,
                 kind=kind,
                 id_number=form.cleaned_data["id_number"],
                 heirs=specs,
+                receipts=formset.receipts() if formset is not None else (),
                 **form.claim_fields(),
             )
         except DomainError as error:
@@ -81,7 +109,13 @@ def claim_create_view(request):
             for warning in [r for r in results if not r.blocking]:
                 messages.warning(request, warning.message)
             return redirect(reverse("claims:detail", args=[claim.pk]) + "?tab=materials&saved=1")
-    context = {"form": form, "heirs": heirs, "kind": kind, "page_title": Claim.Kind(kind).label}
+    context = {
+        "form": form,
+        "heirs": heirs,
+        "formset": formset,
+        "kind": kind,
+        "page_title": Claim.Kind(kind).label,
+    }
     return render(request, "claims/claim_form.html", context)
 
 
@@ -96,12 +130,15 @@ def claim_edit(request, pk):
         request.POST or None, kind=claim.kind, initial=ClaimForm.initial_from(claim), editing=True
     )
     heirs = heir_formset(request.POST if request.method == "POST" else None, claim=claim)
-    if request.method == "POST" and form.is_valid() and (specs := heir_specs(heirs)) is not None:
+    formset, adding = _receipts_of_form(request, claim.kind, claim_receipts(claim))
+    parsed = request.method == "POST" and not adding and _parsed(form, formset)
+    if parsed and (specs := heir_specs(heirs)) is not None:
         try:
             claim_update(
                 actor=request.user,
                 claim=claim,
                 heirs=specs,
+                receipts=formset.receipts() if formset is not None else None,
                 **form.claim_fields(keep_account=claim.payee_account),
             )
         except DomainError as error:
@@ -112,6 +149,7 @@ def claim_edit(request, pk):
     context = {
         "form": form,
         "heirs": heirs,
+        "formset": formset,
         "kind": claim.kind,
         "claim": claim,
         "masked_account": mask_bank_account(claim.payee_account),
@@ -134,6 +172,7 @@ def claim_detail(request, pk):
         **timeline_context(case),
         "claim": claim,
         "lines": claim_lines(claim),
+        "receipts": claim_receipts(claim),
         "tab": request.GET.get("tab", "info"),
         "saved": request.GET.get("saved") == "1",
         "actions": without_view(_row_actions(claim)),

@@ -43,11 +43,11 @@ def test_city_sees_every_district_with_the_demo_units_fees_and_members(client, d
     districts = rows(response, "districts")
     assert len(districts) == 15  # 12 districts and functional areas + 3 市直 categories
     shinan = districts["市南区"]
-    assert (shinan.units, shinan.members, shinan.fees) == (1, 12, Decimal("1104.00"))
+    assert (shinan.units, shinan.members, shinan.fees) == (1, 12, Decimal("2184.00"))
     assert districts["市北区"].fees == 0
-    assert response.context["totals"].fees == Decimal("1104.00")
+    assert response.context["totals"].fees == Decimal("2184.00")
     plans = rows(response, "plans")
-    # 12 members × (ZJ 30 + YW 2×26) + 6 women × NG 20.
+    # 12 members × (ZJ 30 + YW 2×26 + YL 90) + 6 women × NG 20.
     assert (plans["重大疾病互助保障"].fees, plans["意外伤害互助保障"].fees) == (
         Decimal("360.00"),
         Decimal("624.00"),
@@ -102,7 +102,7 @@ def test_the_export_is_an_xlsx_with_both_tables(client, demo, django_user_model)
     districts = book.get_sheet_by_name("按区县").to_python()
     assert districts[2][:4] == ["区县", "单位数", "在保会员数", "已收保费（元）"]
     shinan = next(row for row in districts if row[0] == "市南区")
-    assert shinan[1:4] == [1, 12, 1104.0]
+    assert shinan[1:4] == [1, 12, 2184.0]
     assert districts[-1][0] == "合计"
 
 
@@ -119,7 +119,7 @@ def test_members_are_counted_on_the_day_of_the_report(client, demo, django_user_
 def test_the_plan_sheet_counts_the_units_with_members_in_force_in_each_plan(
     client, demo, factory, django_user_model
 ):
-    """按保障计划 → 参保单位数: the demo unit covers ZJ, NG and YW; a second unit only ZJ."""
+    """按保障计划 → 参保单位数: the demo unit covers ZJ, NG, YW and YL; a second unit only ZJ."""
     other = factory.approved_unit(name="青岛第二机械有限公司")
     factory.covered_member(other, plans={"ZJ": 1}, name="王丽")
     client.force_login(django_user_model.objects.get(username="city"))
@@ -135,6 +135,6 @@ def test_the_plan_sheet_counts_the_units_with_members_in_force_in_each_plan(
         "重大疾病互助保障": 2,
         "女职工特殊疾病互助保障": 1,
         "意外伤害互助保障": 1,
-        "在职职工住院医疗互助保障": 0,  # nobody covered
+        "在职职工住院医疗互助保障": 1,  # the demo unit covers YL too (住院医疗 can be tried)
     }
     assert "参保单位数" in client.get("/reports/").content.decode()

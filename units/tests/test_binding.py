@@ -21,6 +21,7 @@ from core.samples import tiny_pdf
 from demo.seed import DEMO_UNIT_NAME, demo_member_rows, seed_demo
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material, Status
+from tests.factories import Factory
 from units import services
 from units.models import Unit, UnitBinding
 from units.services import BINDING_UNAVAILABLE, unit_binding_create
@@ -294,6 +295,7 @@ def demo_claim(demo):
         payee_account="6222020000000000001",
         accident_description="上班途中摔伤",
         injury=Claim.Injury.MEDICAL,
+        receipts=[Factory.receipt(issued_on=timezone.localdate() - datetime.timedelta(days=3))],
     )
     return claim
 

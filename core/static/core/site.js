@@ -115,3 +115,17 @@ document.addEventListener("click", function (event) {
   rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
   total.value = String(index + 1);
 });
+// 【添加票据】 (data-add-row="PREFIX"): one more formset row from its <template>, numbered by TOTAL_FORMS;
+// without JavaScript the button reloads the form with one more row.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-add-row]");
+  if (!button) return;
+  var prefix = button.getAttribute("data-add-row");
+  var total = document.querySelector('[name="' + prefix + '-TOTAL_FORMS"]');
+  var template = document.getElementById("receipt-template");
+  if (!total || !template) return;
+  event.preventDefault();
+  var html = template.innerHTML.replace(/__prefix__/g, total.value);
+  document.getElementById("receipt-body").insertAdjacentHTML("beforeend", html);
+  total.value = parseInt(total.value, 10) + 1;
+});
