@@ -101,31 +101,19 @@ document.addEventListener("change", function (event) {
   input.setCustomValidity(tooBig ? "文件过大：" + (file.size / 1048576).toFixed(1) + " MB，不能超过 " + Math.round(limit / 1048576) + " MB" : "");
   if (tooBig) input.reportValidity();
 });
-// Add a row to a formset (e.g. 继承人): data-formset-add="heir" clones <template id="heir-template"> into
-// #heir-rows with the next index and counts it in the management form's TOTAL_FORMS.
-document.addEventListener("click", function (event) {
-  var button = event.target.closest("[data-formset-add]");
-  if (!button) return;
-  event.preventDefault();
-  var name = button.getAttribute("data-formset-add");
-  var template = document.getElementById(name + "-template");
-  var rows = document.getElementById(name + "-rows");
-  var total = button.closest("form").querySelector('input[name$="-TOTAL_FORMS"]');
-  var index = parseInt(total.value, 10) || 0;
-  rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
-  total.value = String(index + 1);
-});
-// 【添加票据】 (data-add-row="PREFIX"): one more formset row from its <template>, numbered by TOTAL_FORMS;
-// without JavaScript the button reloads the form with one more row.
+// 【添加票据】 / 【添加继承人】: data-add-row="PREFIX" adds one formset row, cloned from <template id=data-template>
+// into #data-rows with the next index, and counts it in PREFIX-TOTAL_FORMS. Without JavaScript a submit
+// button (添加票据) reloads the form with one more row.
 document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-add-row]");
   if (!button) return;
   var prefix = button.getAttribute("data-add-row");
   var total = document.querySelector('[name="' + prefix + '-TOTAL_FORMS"]');
-  var template = document.getElementById("receipt-template");
-  if (!total || !template) return;
+  var template = document.getElementById(button.getAttribute("data-template"));
+  var rows = document.getElementById(button.getAttribute("data-rows"));
+  if (!total || !template || !rows) return;
   event.preventDefault();
-  var html = template.innerHTML.replace(/__prefix__/g, total.value);
-  document.getElementById("receipt-body").insertAdjacentHTML("beforeend", html);
-  total.value = parseInt(total.value, 10) + 1;
+  var index = parseInt(total.value, 10) || 0;
+  rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+  total.value = String(index + 1);
 });
