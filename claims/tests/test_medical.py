@@ -1,13 +1,13 @@
 """医疗费用给付 (claims.medical, pure): 起付线, 比例, 份, the cap across one member's claims of a period,
 rounding to the fen, and the properties the scheme relies on (never above the cap, never negative,
-more 个人自付 never pays less). Hypothesis is not installed here: the properties run over 2,000 seeded
-random cases instead."""
+more 个人自付 never pays less) — the last as hypothesis properties."""
 
 import datetime
-import random
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claims.medical import Receipt, Rule, Usage, compute, receipt_problems
 
@@ -137,31 +137,23 @@ def test_parts_must_add_up_to_the_total():
     assert receipt_problems(receipt("10", "20", fund="70")) == []
 
 
-def _random_case(rng):
-    receipts = [
-        receipt(
-            f"{rng.randint(0, 5_000_000) / 100:.2f}", f"{rng.randint(0, 20_000_000) / 100:.2f}", number=str(i)
-        )
-        for i in range(rng.randint(0, 4))
-    ]
-    rule = rng.choice([YL, YW])
-    usage = Usage(
-        deductible_used=D(rng.randint(0, 150_000)) / 100,
-        amount_used=D(rng.randint(0, 25_000_000)) / 100,
-        claims=rng.randint(0, 3),
+def _fen(maximum_yuan: int):
+    return st.integers(0, maximum_yuan * 100).map(lambda cents: D(cents) / 100)
+
+
+_receipts = st.lists(st.tuples(_fen(50_000), _fen(200_000)), max_size=4).map(
+    lambda parts: [receipt(str(b), str(own), number=str(i)) for i, (b, own) in enumerate(parts)]
+)
+_usage = st.builds(Usage, deductible_used=_fen(1_500), amount_used=_fen(250_000), claims=st.integers(0, 3))
+
+
+@given(rule=st.sampled_from([YL, YW]), receipts=_receipts, shares=st.integers(0, 3), usage=_usage)
+def test_properties_never_above_the_cap_never_negative_monotone_in_self_pay(rule, receipts, shares, usage):
+    result = compute(rule=rule, receipts=receipts, shares=shares, usage=usage)
+    assert D("0.00") <= result.amount <= result.cap
+    assert result.cap <= rule.cap_per_share * shares
+    assert result.amount == result.amount.quantize(D("0.01"))
+    more = compute(
+        rule=rule, receipts=[*receipts, receipt("0", "0.01", number="x")], shares=shares, usage=usage
     )
-    return rule, receipts, rng.randint(0, 3), usage
-
-
-def test_properties_never_above_the_cap_never_negative_monotone_in_self_pay():
-    rng = random.Random(20261201)
-    for _ in range(2000):
-        rule, receipts, shares, usage = _random_case(rng)
-        result = compute(rule=rule, receipts=receipts, shares=shares, usage=usage)
-        assert D("0.00") <= result.amount <= result.cap, (rule, receipts, shares, usage)
-        assert result.cap <= rule.cap_per_share * shares
-        assert result.amount == result.amount.quantize(D("0.01"))
-        more = compute(
-            rule=rule, receipts=[*receipts, receipt("0", "0.01", number="x")], shares=shares, usage=usage
-        )
-        assert more.amount >= result.amount
+    assert more.amount >= result.amount
