@@ -37,6 +37,7 @@ MODULES = [
 NOT_SERVICES = {
     "claims.services.check_eligibility": "read: runs the eligibility rules",
     "claims.services.recheck": "read: eligibility as of now",
+    "claims.services.claim_review_facts": "read: eligibility, the medical computation and the cap as of now",
     "claims.services.check_submittable": "read: raises when materials or rules are missing",
     "enrollment.services.resolve_period": "read: computes a period",
     "enrollment.services.coverage_create_for": "internal step of payment_confirm (which writes the row)",
