@@ -131,7 +131,9 @@ def note_write(sender=None, **_signal_kwargs) -> None:
     if getattr(getattr(sender, "_meta", None), "app_label", None) in NOT_COUNTED:
         return
     _writes += 1
-    if transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    # once per transaction, however many rows it saves
+    if connection.in_atomic_block and not any(entry[1] is _bump for entry in connection.run_on_commit):
         transaction.on_commit(_bump)
 
 
