@@ -14,7 +14,13 @@ class CoreConfig(AppConfig):
 
         register_converter(IdConverter, "id")  # before any urls.py is loaded
 
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         from core import tasklog  # noqa: F401  (connects the per-task log line)
+        from core.navigation import note_write
+
+        for signal in (post_save, post_delete, m2m_changed):  # any write makes the menu's counts stale
+            signal.connect(note_write, dispatch_uid=f"menu-counts-{signal}")
 
 
 class AuditedAdminConfig(admin_apps.AdminConfig):

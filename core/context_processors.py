@@ -1,7 +1,7 @@
 """The left menu mirrors the manual's chapters; each role sees its own sections (core.navigation, filled
 by each app)."""
 
-from core.navigation import SECTIONS, entries_for, header_counts, work_waiting
+from core.navigation import SECTIONS, entries_for, header_counts, menu_waiting
 
 
 def navigation(request):
@@ -22,8 +22,10 @@ def navigation(request):
     matches = [item for item in items if request.path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    # Staff: how many items wait at their step, as a badge on the menu entry (and on the phone's ☰).
-    waiting = {work.key: work.count for work in work_waiting(user)}
+    # Staff: how many items wait at their step, as a badge on the menu entry (and on the phone's ☰);
+    # cached for a few seconds, never across the user's own writes (core.navigation.menu_waiting).
+    session = getattr(request, "session", None)
+    waiting = {work.key: work.count for work in menu_waiting(user, session)}
     for item in items:
         if waiting.get(item["name"]):
             item["badge"] = waiting[item["name"]]

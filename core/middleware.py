@@ -170,6 +170,23 @@ class AuditContextMiddleware:
             current_ip.reset(token)
 
 
+class MenuCountsMiddleware:
+    """A signed-in user's write (any POST/PUT/PATCH/DELETE) marks his session, so that the next page counts
+    his menu's badges afresh (core.navigation.menu_waiting). After the session and the user are known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core.navigation import note_action
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_authenticated:
+            note_action(request.session)
+        return response
+
+
 class NoStoreMiddleware:
     """`Cache-Control: no-store` on every response of the application (pages, downloads, API): nothing a
     signed-in person saw stays in a browser or proxy cache. Static files are served before this runs."""

@@ -10,10 +10,13 @@ behind it: that count is the entry's badge, adds up to the phone's ☰ badge, an
 每日待办 message (`work_waiting`).
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 
@@ -106,6 +109,58 @@ def work_waiting(user) -> list[WaitingWork]:
     """What waits for the user, one line per menu entry with a counter (reviewers: the cases at their
     step; finance: notices awaiting 收款确认 and claims awaiting 给付). Others: nothing."""
     return [entry.waiting(user) for entry in entries_for(user) if entry.waiting is not None]
+
+
+# The menu's badges are cached per user for MENU_COUNTS_SECONDS (docs/benchmarks.md, Phase 3b). A cached
+# count is dropped (1) when anything is written in this process (any model's save/delete, `note_write`,
+# at once and again when the transaction commits) and (2) for the user himself when he acted: every
+# POST/PUT/PATCH/DELETE he sends marks his session (`note_action`, core.middleware), so the page after his
+# 上报/通过/收款确认 is counted afresh in whichever worker serves it. What a colleague did in another
+# worker process shows within MENU_COUNTS_SECONDS.
+MENU_COUNTS_SECONDS = 15
+ACTED_AT = "menu_counts_acted_at"  # the session key: when the user last sent a write
+_writes = 0  # the writes seen by this process
+# Writes that change no count: the session, the audit trail and login records (written on every page).
+NOT_COUNTED = frozenset({"sessions", "audit", "axes", "admin", "contenttypes"})
+
+
+def note_write(sender=None, **_signal_kwargs) -> None:
+    """Something was written: every cached menu count of this process is stale, now and at commit (so
+    that a count read by a concurrent request before the commit is not kept)."""
+    global _writes
+    if getattr(getattr(sender, "_meta", None), "app_label", None) in NOT_COUNTED:
+        return
+    _writes += 1
+    connection = transaction.get_connection()
+    # once per transaction, however many rows it saves
+    if connection.in_atomic_block and not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    global _writes
+    _writes += 1
+
+
+def note_action(session) -> None:
+    """The user sent a write: his next page counts his menu afresh (in any worker)."""
+    session[ACTED_AT] = time.time()
+
+
+def menu_waiting(user, session=None) -> list[WaitingWork]:
+    """`work_waiting` for the menu's badges, served from the cache while nothing was written here, the
+    user has not acted since and it is younger than MENU_COUNTS_SECONDS."""
+    key = f"menu-counts:{user.pk}"
+    acted_at = session.get(ACTED_AT, 0) if session is not None else 0
+    cached = cache.get(key)
+    if cached is not None:
+        writes, counted_at, waiting = cached
+        if writes == _writes and counted_at > acted_at:
+            return waiting
+    writes, counted_at = _writes, time.time()
+    waiting = work_waiting(user)
+    cache.set(key, (writes, counted_at, waiting), MENU_COUNTS_SECONDS)
+    return waiting
 
 
 def header_counts(user) -> dict[str, int]:
