@@ -225,7 +225,9 @@ def test_member_lookup_by_name_offers_masked_ids_to_pick_from(actor, shot, shot_
     expect(match).not_to_contain_text(li_mei.id_number)
     both(shot, shot_narrow, zhang, "01-member-by-name")
     match.get_by_role("link", name="查看").click()
-    expect(zhang.locator("#coverage-table tbody tr")).to_have_count(3)
+    # The demo period's four plans: 重大疾病, 女职工特殊疾病, 意外伤害 and 住院医疗.
+    expect(zhang.locator("#coverage-table tbody tr")).to_have_count(4)
+    expect(zhang.locator("#coverage-table")).to_contain_text("住院医疗")
     both(shot, shot_narrow, zhang, "02-member-picked")
 
 
