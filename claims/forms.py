@@ -287,4 +287,5 @@ class DeathRegisterForm(forms.Form):
     kinship = forms.FileField(label="亲属关系证明", required=False)
 
     def proofs(self) -> dict:
-        return {slot: self.cleaned_data.get(slot) for slot in ("death_certificate", "deregistration", "kinship")}
+        slots = ("death_certificate", "deregistration", "kinship")
+        return {slot: self.cleaned_data.get(slot) for slot in slots}
