@@ -28,3 +28,4 @@ def role_required(predicate):
 agent_required = role_required(lambda user: user.is_agent)  # 代办员's screens
 reviewer_required = role_required(lambda user: user.is_reviewer)  # 区县/市总审核员's screens
 finance_required = role_required(lambda user: user.is_finance)  # 财务's screens
+city_reviewer_required = role_required(lambda user: user.is_city_reviewer)  # 市总审核员's own acts

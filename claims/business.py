@@ -13,12 +13,13 @@ from claims.models import (
     Claim,
     ClaimLine,
     MedicalReceipt,
+    PayoutBatchLine,
 )
 from claims.selectors import claim_get_for, claim_lines, claim_receipts
 from claims.services import check_submittable, claim_review_facts, claim_set_approved_amount
 from core.errors import DomainError
 from review.engine import applicable_steps
-from review.models import Action, BusinessKind
+from review.models import Action, BusinessKind, Status
 from review.registry import BusinessType
 
 
@@ -34,7 +35,7 @@ class ClaimBusiness(BusinessType):
     deleted_message = "申请已删除"
 
     def claim_of(self, case) -> Claim:
-        return Claim.objects.select_related("member", "unit").get(case=case)
+        return Claim.objects.select_related("member", "unit", "case").get(case=case)
 
     def agent_case_for(self, actor, pk, action):
         return claim_get_for(actor, pk).case
@@ -101,7 +102,19 @@ class ClaimBusiness(BusinessType):
             "computation_now": facts.computation,
             "sets_amount": bool(steps) and case.current_step_id == steps[-1].id,
             "amount_cap": facts.cap,
+            "death_registrable": self._death_registrable(claim),
         }
+
+    def _death_registrable(self, claim: Claim) -> bool:
+        """【登记身故及继承人】 is offered (to the city reviewer; claim_register_death has the last word):
+        approved, waiting for the payout outside any open batch, not yet paid to heirs, not 住院医疗."""
+        return (
+            claim.case.status == Status.APPROVED
+            and not claim.needs_heirs
+            and claim.kind != Claim.Kind.MEDICAL
+            and not claim.payouts.exists()
+            and not PayoutBatchLine.objects.filter(claim=claim, is_open=True).exists()
+        )
 
     def agent_url(self, case) -> str:
         return reverse("claims:detail", args=[self.claim_of(case).pk])

@@ -272,3 +272,20 @@ class BatchSettleForm(forms.Form):
     """登记银行结果: the day the bank paid; the failed lines are ticked, each with its reason."""
 
     paid_on = BoundedDateField(label="银行处理日期", years_back=1, years_ahead=0)
+
+
+class DeathRegisterForm(forms.Form):
+    """【登记身故及继承人】 (city reviewer, after the approval): the tick and the three proofs (each may be
+    left empty when it is already among the claim's materials; claims.services says what is missing)."""
+
+    member_deceased = forms.BooleanField(
+        label="会员已于给付前身故，保障金改由继承人按份额领取",
+        error_messages={"required": "请勾选“会员已身故”后再登记"},
+    )
+    death_certificate = forms.FileField(label="死亡证明", required=False)
+    deregistration = forms.FileField(label="户籍注销证明", required=False)
+    kinship = forms.FileField(label="亲属关系证明", required=False)
+
+    def proofs(self) -> dict:
+        slots = ("death_certificate", "deregistration", "kinship")
+        return {slot: self.cleaned_data.get(slot) for slot in slots}

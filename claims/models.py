@@ -113,10 +113,12 @@ class Claim(models.Model):
 
     @property
     def needs_heirs(self) -> bool:
-        """意外身故, or a 重疾/女工 claim whose member died before the payout: paid to the heirs."""
-        if self.kind == self.Kind.ACCIDENT:
-            return self.injury == self.Injury.DEATH
-        return self.kind == self.Kind.ILLNESS and self.member_deceased
+        """意外身故, or a claim whose member died before the payout (会员已身故: ticked by the agent on
+        a 重疾/女工 claim, or registered by the city after the approval, claim_register_death): paid to the
+        heirs."""
+        if self.kind == self.Kind.ACCIDENT and self.injury == self.Injury.DEATH:
+            return True
+        return self.member_deceased
 
     @property
     def payout(self):

@@ -21,7 +21,15 @@ from claims.eligibility import (
     suggest_amount,
 )
 from claims.medical import Computation, Receipt
-from claims.models import BankFileTemplate, Claim, ClaimLine, Payout, PayoutBatch, PayoutBatchLine
+from claims.models import (
+    HEIR_SLOTS,
+    BankFileTemplate,
+    Claim,
+    ClaimLine,
+    Payout,
+    PayoutBatch,
+    PayoutBatchLine,
+)
 from claims.receipts import (
     medical_assessment,
     receipts_check_not_taken,
@@ -46,7 +54,7 @@ from enrollment.models import Member
 from plans.models import Disease, Plan
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Status
-from review.services import case_create
+from review.services import case_create, material_store
 
 Choice = Claim.PlanChoice
 TEXT_FIELDS = {
@@ -649,6 +657,62 @@ def check_submittable(claim: Claim, missing: list[str]) -> None:
             raise Incomplete(error.message + "，请【编辑】后再上报") from None
     if missing:
         raise Incomplete("请先上传以下材料后再上报：" + "、".join(missing))
+
+
+def _refuse_unless_payable_to_heirs(claim: Claim) -> None:
+    """claim_register_death's state rules: approved, not paid, not in an open batch, not paid to heirs yet."""
+    if claim.kind == Claim.Kind.MEDICAL:
+        raise InvalidTransition("住院医疗保障金不按继承人份额给付，不能登记继承人")
+    if claim.case.status == Status.CLOSED or Payout.objects.filter(claim=claim).exists():
+        raise InvalidTransition("该申请已记录给付，不能再登记会员身故及继承人")
+    if claim.needs_heirs:
+        message = "该申请已按继承人份额给付，继承人已登记，不能重复登记"
+        raise InvalidTransition(message, code=ErrorCode.DUPLICATE)
+    if claim.case.status != Status.APPROVED or claim.approved_amount is None:
+        raise InvalidTransition(
+            f"当前状态为“{claim.case.status_label}”，只有审核通过、待给付的申请可以登记会员身故及继承人"
+        )
+    line = PayoutBatchLine.objects.filter(claim=claim, is_open=True).select_related("batch").first()
+    if line is not None:
+        raise InvalidTransition(
+            f"该申请已在给付批次 {line.batch.number} 中，请先在给付批次中登记银行结果（失败后再登记继承人）"
+        )
+
+
+@records_refusals("claim_register_death", obj="claim")
+@transaction.atomic
+def claim_register_death(*, actor, claim: Claim, heirs, proofs: Mapping | None = None) -> Claim:
+    """【登记身故及继承人】 (city reviewer): the member of an approved claim (审核通过, 待给付; 重疾/女工,
+    or 意外伤害 of 伤残 / 医疗; not 住院医疗) died before the payout, so the approved amount goes to HEIRS
+    (claims.heirs.HeirSpec, the same checks as at 保存) through 给付批次, one line each. PROOFS: slot code →
+    upload for 死亡证明 / 户籍注销证明 / 亲属关系证明; each is needed unless already on the case. All or
+    nothing; audited (heirs masked)."""
+    if not actor.is_city_reviewer:
+        raise NotAllowed("只有市总审核员可以登记会员身故及继承人")
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("case", "member").get(pk=claim.pk)
+    _refuse_unless_payable_to_heirs(claim)
+    checked = heir_rules.heirs_check(list(heirs or ()), member_id_number=claim.member.id_number)
+    proofs = {slot: upload for slot, upload in (proofs or {}).items() if upload}
+    present = set(claim.case.materials.filter(removed_at__isnull=True).values_list("slot", flat=True))
+    missing = [slot.label for slot in HEIR_SLOTS if slot.code not in present and slot.code not in proofs]
+    if missing:
+        raise DomainError("请上传以下材料后再登记：" + "、".join(missing))
+    for slot in HEIR_SLOTS:
+        if slot.code in proofs:
+            material_store(case=claim.case, slot=slot.code, upload=proofs[slot.code], actor=actor)
+    payee = {"payee_name": claim.payee_name, "payee_account": claim.payee_account}
+    claim.member_deceased = True
+    claim.payee_name = claim.payee_bank = claim.payee_account = ""
+    claim.save(update_fields=["member_deceased", "payee_name", "payee_bank", "payee_account"])
+    heir_rules.heirs_write(claim, checked)
+    changes = {
+        "member_deceased": [False, True],
+        "payee_before": payee,
+        "heirs": heir_rules.heirs_audit(checked),
+        "proofs": sorted(proofs),
+    }
+    audit_log(actor=actor, verb="claim_register_death", obj=claim, changes=changes)
+    return claim
 
 
 # --- 给付批次: 制单, 复核, the bank file, the bank's result -------------------------------------------------

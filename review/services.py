@@ -36,10 +36,17 @@ def material_upload(*, case: Case, slot: str, upload, actor) -> Material:
     material_slot = business.slot(case, slot)
     if material_slot is None:
         raise DomainError("请选择材料类型")
+    return material_store(case=case, slot=material_slot.code, upload=upload, actor=actor)
+
+
+def material_store(*, case: Case, slot: str, upload, actor) -> Material:
+    """One checked file into SLOT of CASE, audited; the caller has locked the case and decided that ACTOR
+    may add it (material_upload: the agent of an editable case; claims.services.claim_register_death: the
+    city reviewer's proofs of a death after the approval)."""
     kind = check_material(upload)
     material = Material(
         case=case,
-        slot=material_slot.code,
+        slot=slot,
         original_name=display_name(upload.name, kind),
         content_type=CONTENT_TYPES[kind],
         size=upload.size,

@@ -359,6 +359,24 @@ def s_material_upload(f, mp):
     )
 
 
+def s_material_store(f, mp):
+    from review.services import material_store
+
+    unit = f.unit(materials=False)
+    return lambda: material_store(
+        case=unit.registration_case, slot="approval_doc", upload=pdf(), actor=unit.agent
+    )
+
+
+def s_claim_register_death(f, mp):
+    from claims.services import claim_register_death
+
+    claim = approved_claim(f)
+    city = f.city_reviewer()
+    proofs = {slot: pdf(f"{slot}.pdf") for slot in ("death_certificate", "deregistration", "kinship")}
+    return lambda: claim_register_death(actor=city, claim=claim, heirs=f.heirs(), proofs=proofs)
+
+
 def s_material_remove(f, mp):
     from review.services import material_remove
 

@@ -171,3 +171,54 @@ def test_an_accident_death_claim_is_paid_to_two_heirs_in_two_lines(
     claim_row(agent, pk).get_by_role("link", name="查看").click()
     expect(agent.locator("#heir-table")).to_contain_text("已于")
     both(shot, shot_narrow, agent, "06-closed")
+
+
+def test_the_city_registers_two_heirs_of_a_member_who_died_after_the_approval(
+    actor, server, factory, shot, shot_narrow, files
+):
+    """李梅's 女职工特殊疾病 claim is approved (15,000.00, 待给付) when she dies: the city reviewer opens the
+    review item, 【登记身故及继承人】 with two heirs (60 % + 40 %) — a first try without 亲属关系证明 is
+    refused naming it — and the 给付批次 then has two lines, one per heir (9,000.00 and 6,000.00)."""
+    claim = factory.approved_claim()
+    city = actor("city")
+    city.goto(f"{server.url}/review/cases/{claim.case_id}/")
+    city.locator("#register-death-link").click()
+    expect(city.locator("#heirs-section")).to_be_hidden()
+    city.get_by_label("会员已于给付前身故，保障金改由继承人按份额领取").check()
+    expect(city.locator("#heirs-section")).to_be_visible()
+    fill_heir(city, 0, "王秀英", "配偶", SPOUSE_ID, "6227003810000000011", "60")
+    city.locator("#add-heir").click()
+    fill_heir(city, 1, "赵小明", "子女", CHILD_ID, "6227003810000000029", "40")
+    city.get_by_label("死亡证明").set_input_files(files.pdf("死亡证明.pdf"))
+    city.get_by_label("户籍注销证明").set_input_files(files.pdf("户籍注销证明.pdf"))
+    city.once("dialog", lambda dialog: dialog.accept())
+    city.locator("#register-death").click()
+    expect(city.locator(".alert-danger[role=alert]")).to_have_text("请上传以下材料后再登记：亲属关系证明")
+    assert not claim.heirs.exists()
+    both(shot, shot_narrow, city, "11-death-proof-missing")
+
+    city.get_by_label("死亡证明").set_input_files(files.pdf("死亡证明.pdf"))  # files are not kept
+    city.get_by_label("户籍注销证明").set_input_files(files.pdf("户籍注销证明.pdf"))
+    city.get_by_label("亲属关系证明").set_input_files(files.pdf("亲属关系证明.pdf"))
+    city.once("dialog", lambda dialog: dialog.accept())
+    city.locator("#register-death").click()
+    expect(city.locator("#messages")).to_contain_text("已登记会员身故及继承人")
+    heirs = city.locator("#heir-table")
+    expect(heirs.locator("tr[data-heir='1'] .heir-part")).to_have_text("9,000.00")
+    expect(heirs.locator("tr[data-heir='2'] .heir-part")).to_have_text("6,000.00")
+    expect(heirs).not_to_contain_text(SPOUSE_ID)
+    expect(city.locator("#register-death-link")).to_have_count(0)
+    both(shot, shot_narrow, city, "12-death-registered")
+
+    finance = actor("finance")
+    finance.locator("#sidebar").get_by_role("link", name="给付批次", exact=True).click()
+    finance.get_by_role("link", name="制单", exact=True).click()
+    finance.locator(f'#waiting-table tr[data-claim="{claim.pk}"] input').check()
+    finance.get_by_role("button", name="生成批次").click()
+    lines = finance.locator("#batch-lines tbody tr")
+    expect(lines).to_have_count(2)
+    expect(lines.nth(0)).to_contain_text("王秀英")
+    expect(lines.nth(0)).to_contain_text("9,000.00")
+    expect(lines.nth(1)).to_contain_text("赵小明")
+    expect(lines.nth(1)).to_contain_text("6,000.00")
+    both(shot, shot_narrow, finance, "13-batch-two-heirs")
