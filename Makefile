@@ -43,6 +43,8 @@ dev: $(VENV)/.installed
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh dev
 
 ## make test: install test dependencies and run the whole suite (browser tests need Debian chromium).
+# Two test processes (pytest-xdist, a file at a time; each its own database): PYTEST_ARGS="-n 0" runs one.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: $(VENV)/.installed-test
 	@bash scripts/system-deps.sh fonts pango chromium poppler
 	$(PY) -m pytest $(PYTEST_ARGS)
