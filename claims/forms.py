@@ -125,8 +125,7 @@ class HeirForm(forms.Form):
 
     def spec(self) -> HeirSpec:
         data = self.cleaned_data
-        fields = ("name", "relation", "relation_note", "id_number", "bank_name", "bank_account", "share")
-        return HeirSpec(**{field: data.get(field) or "" for field in fields}, keep=data.get("keep"))
+        return HeirSpec(**{field: data.get(field) or "" for field in HeirSpec.FIELDS}, keep=data.get("keep"))
 
 
 HeirFormSet = forms.formset_factory(HeirForm, extra=0, max_num=20, absolute_max=20)

@@ -36,6 +36,16 @@ class HeirSpec:
     relation_note: str = ""
     keep: int | None = None
 
+    FIELDS = ("name", "relation", "relation_note", "id_number", "bank_name", "bank_account", "share")
+
+    @classmethod
+    def of(cls, heir: ClaimHeir) -> "HeirSpec":
+        """A saved heir as a row (an edit that does not send heirs keeps the saved ones)."""
+        return cls(**{field: getattr(heir, field) for field in cls.FIELDS})
+
+    def values(self) -> dict:
+        return {field: getattr(self, field) for field in self.FIELDS}
+
 
 def parse_share(raw, *, row: int) -> Decimal:
     """A share in percent: 0 < share ≤ 100, at most two decimals."""
@@ -128,20 +138,7 @@ def heirs_write(claim: Claim, heirs: list[HeirSpec]) -> None:
     """Replace the claim's heirs (only while it is editable: no payment refers to them yet)."""
     claim.heirs.all().delete()
     ClaimHeir.objects.bulk_create(
-        [
-            ClaimHeir(
-                claim=claim,
-                seq=seq,
-                name=heir.name,
-                relation=heir.relation,
-                relation_note=heir.relation_note,
-                id_number=heir.id_number,
-                bank_name=heir.bank_name,
-                bank_account=heir.bank_account,
-                share=heir.share,
-            )
-            for seq, heir in enumerate(heirs, start=1)
-        ]
+        [ClaimHeir(claim=claim, seq=seq, **heir.values()) for seq, heir in enumerate(heirs, start=1)]
     )
 
 

@@ -465,18 +465,7 @@ def claim_update(*, actor, claim: Claim, receipts=None, **fields) -> tuple[Claim
 
 def _saved_specs(claim: Claim) -> list:
     """An edit that does not send heirs keeps the saved ones."""
-    return [
-        heir_rules.HeirSpec(
-            name=h.name,
-            relation=h.relation,
-            relation_note=h.relation_note,
-            id_number=h.id_number,
-            bank_name=h.bank_name,
-            bank_account=h.bank_account,
-            share=h.share,
-        )
-        for h in claim.heirs.all()
-    ]
+    return [heir_rules.HeirSpec.of(heir) for heir in claim.heirs.all()]
 
 
 @dataclass(frozen=True)
