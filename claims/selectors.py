@@ -45,7 +45,11 @@ def claim_lines(claim: Claim) -> list[ClaimLine]:
     return list(claim.lines.select_related("plan"))
 
 
-def plan_fact(plan: Plan) -> PlanFact:
+def plan_fact(plan: Plan, *, disease_names: frozenset[str] | None = None) -> PlanFact:
+    """The plan as the rules read it; DISEASE_NAMES, when the caller already knows which of the plan's
+    diseases the rules will ask about, saves reading all of them."""
+    if disease_names is None:
+        disease_names = frozenset(plan.diseases.values_list("name", flat=True))
     return PlanFact(
         code=plan.code,
         name=plan.name,
@@ -53,17 +57,17 @@ def plan_fact(plan: Plan) -> PlanFact:
         claim_deadline_days=plan.claim_deadline_days,
         female_only=plan.sex == Plan.Sex.FEMALE,
         benefit_per_share=plan.benefit_per_share,
-        disease_names=frozenset(plan.diseases.values_list("name", flat=True)),
+        disease_names=disease_names,
     )
 
 
-def coverage_facts(member: Member, plan_code: str) -> list[CoverageFact]:
+def coverage_facts(member: Member, plan: Plan) -> list[CoverageFact]:
     """All the member's coverage of the plan, in every unit (the waiting-period chain may cross units)."""
     return [
-        CoverageFact(plan_code=plan_code, unit_id=unit_id, start=start, end=end, shares=shares)
-        for unit_id, start, end, shares in Coverage.objects.filter(
-            member=member, plan__code=plan_code
-        ).values_list("unit_id", "start", "end", "shares")
+        CoverageFact(plan_code=plan.code, unit_id=unit_id, start=start, end=end, shares=shares)
+        for unit_id, start, end, shares in Coverage.objects.filter(member=member, plan=plan).values_list(
+            "unit_id", "start", "end", "shares"
+        )
     ]
 
 

@@ -138,9 +138,11 @@ def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[Ru
         overlapping = overlapping_stays(member, event_date, stay, exclude_claim=exclude_claim)
         results += stay_rules(event_date, stay, today, overlapping)
     for plan, disease in _plans_and_diseases(facts.plan_choice, facts.disease):
-        coverages = coverage_facts(member, plan.code)
+        coverages = coverage_facts(member, plan)
         results += evaluate(
-            plan=plan_fact(plan),
+            # _plans_and_diseases gives each plan the disease as that plan lists it: the one name the
+            # disease rule asks about, without reading the plan's whole list
+            plan=plan_fact(plan, disease_names=frozenset({disease.name} if disease else ())),
             event_date=event_date,
             today=today,
             member_is_female=id_number_is_female(member.id_number),
@@ -478,9 +480,8 @@ class ReviewFacts:
     cap: Decimal
 
 
-def claim_review_facts(claim: Claim) -> ReviewFacts:
-    """Eligibility and (medical claims) the computation as of now, through the claim's own unit: the
-    member's other claims of the period are read again, so the cap is what is left today."""
+def _eligibility_now(claim: Claim) -> tuple[list[RuleResult], list[dict]]:
+    """check_eligibility of a saved claim as of now, through the claim's own unit."""
     values = {field: getattr(claim, field) for field in ELIGIBILITY_FIELDS}
     facts = ClaimFacts.of(
         member=claim.member,
@@ -489,7 +490,13 @@ def claim_review_facts(claim: Claim) -> ReviewFacts:
         values=values,
         receipts=receipts_of(claim) if claim.is_medical else (),
     )
-    results, lines = check_eligibility(facts, exclude_claim=claim)
+    return check_eligibility(facts, exclude_claim=claim)
+
+
+def claim_review_facts(claim: Claim) -> ReviewFacts:
+    """Eligibility and (medical claims) the computation as of now, through the claim's own unit: the
+    member's other claims of the period are read again, so the cap is what is left today."""
+    results, lines = _eligibility_now(claim)
     computations = [line["computation"] for line in lines if line.get("computation")]
     if claim.is_medical:
         computation = computations[0] if computations else None
@@ -498,8 +505,9 @@ def claim_review_facts(claim: Claim) -> ReviewFacts:
 
 
 def recheck(claim: Claim) -> list[RuleResult]:
-    """Eligibility as of now (for 上报 and for the reviewers' panel), through the claim's own unit."""
-    return claim_review_facts(claim).results
+    """Eligibility as of now (for 上报 and for the reviewers' panel), through the claim's own unit; the
+    panel's cap is claim_review_facts'."""
+    return _eligibility_now(claim)[0]
 
 
 def claim_amount_cap(claim: Claim) -> Decimal:

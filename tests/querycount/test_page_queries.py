@@ -216,3 +216,30 @@ def test_finance_workbench_reads_the_same_queries_for_3_or_12_notices_and_receip
         times=24,
         django_assert_max_num_queries=django_assert_max_num_queries,
     )
+
+
+def test_a_claims_eligibility_check_reads_the_same_queries_for_1_or_12_periods_of_cover(
+    factory, django_assert_max_num_queries
+):
+    """上报 and the reviewers' panel re-run the rules (claims.services.recheck): three queries for a
+    one-plan claim (the plan, the member's coverage of it, the same-event claims), however long the
+    member's history — the bench times it on the city."""
+    from claims.services import recheck
+    from plans.models import Disease
+
+    unit = factory.approved_unit()
+    member = factory.covered_member(unit, plans={"ZJ": 1})
+    claim = factory.claim(
+        unit, member, plan_choice="ZJ", disease=Disease.objects.get(plan__code="ZJ", name="恶性肿瘤——重度")
+    )
+    with django_assert_max_num_queries(3):
+        small = recheck(claim)
+    today = timezone.localdate()
+    for year in range(2, 13):  # eleven earlier yearly periods, in this unit and in another
+        other = unit if year % 2 else factory.approved_unit(name=f"前单位{year}有限公司")
+        start = today - datetime.timedelta(days=365 * year)
+        factory.coverage(member, other, "ZJ", start=start, end=start + datetime.timedelta(days=364))
+    with django_assert_max_num_queries(3):
+        large = recheck(claim)
+    assert [r.code for r in large] == [r.code for r in small]
+    assert all(r.ok for r in large)
