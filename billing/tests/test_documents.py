@@ -108,3 +108,26 @@ def test_the_pdf_prints_in_the_notice_font_and_a_rare_character_in_the_system_fo
     assert embedded == {"Notice-Sans-SC", "Notice-Sans-SC-Bold", "Noto-Sans-CJK-SC"}, fonts
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "青岛喆达机械有限公司" in "".join(text.split())
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    import io
+
+    import pypdf
+
+    return ["".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_one_page_notice_says_page_1_of_1(approved):
+    pages = _page_texts(payment_notice_pdf(approved.payment_notice))
+    assert len(pages) == 1
+    assert pages[0].endswith("第1页，共1页")
+
+
+def test_a_longer_document_counts_its_pages_in_every_footer():
+    """「第 N 页，共 M 页」 on every page of a document longer than one page."""
+    rows = "".join(f"<p>第{n}行 缴费明细</p>" for n in range(300))
+    pages = _page_texts(billing.documents.render_pdf(f"<html><body>{rows}</body></html>"))
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert text.endswith(f"第{number}页，共{len(pages)}页"), text[-20:]
