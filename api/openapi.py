@@ -39,6 +39,34 @@ OPENAPI = {
                     }
                 },
             },
+            "Claim": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "number": {"type": "string", "description": "申请编号（LP + 8位数字）"},
+                    "unit_id": {"type": "integer"},
+                    "kind": {"type": "string", "enum": ["illness", "accident", "medical"]},
+                    "member_name": {"type": "string"},
+                    "member_id_number": {"type": "string", "description": "身份证号（已脱敏）"},
+                    "plan": {"type": "string"},
+                    "event_date": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "诊断/出险日期；住院医疗为入院日期",
+                    },
+                    "discharge_date": {
+                        "type": "string",
+                        "format": "date",
+                        "nullable": True,
+                        "description": "出院日期（住院医疗）",
+                    },
+                    "disease": {"type": "string", "nullable": True},
+                    "status": {"type": "string"},
+                    "status_label": {"type": "string"},
+                    "suggested_amount": {"type": "string"},
+                    "approved_amount": {"type": "string", "nullable": True},
+                },
+            },
             "Unit": {
                 "type": "object",
                 "properties": {
@@ -187,7 +215,20 @@ OPENAPI = {
             }
         },
         "/claims": {
-            "get": {"summary": "保障金申请列表", "responses": {"200": _ok({"type": "object"}), **_errors}}
+            "get": {
+                "summary": "保障金申请列表（最新的在前）",
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Claim"}}
+                            },
+                        }
+                    ),
+                    **_errors,
+                },
+            }
         },
     },
 }

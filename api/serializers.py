@@ -65,12 +65,14 @@ def import_json(job: RosterImport) -> dict:
 def claim_json(c) -> dict:
     return {
         "id": c.pk,
+        "number": c.number,
         "unit_id": c.unit_id,
         "kind": c.kind,
         "member_name": c.member.name,
         "member_id_number": mask_id_number(c.member.id_number),
         "plan": c.plan_choice,
         "event_date": c.event_date.isoformat(),
+        "discharge_date": c.discharge_date.isoformat() if c.discharge_date else None,
         "disease": c.disease.name if c.disease else None,
         "status": c.case.status,
         "status_label": c.case.status_label,

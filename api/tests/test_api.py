@@ -142,3 +142,31 @@ def test_the_openapi_document_describes_every_path(client):
         "/applications/{id}/roster/imports/{import_id}",
         "/claims",
     }
+
+
+def test_the_agents_claims_carry_the_application_number_and_a_stays_dates_masked(client, factory, setup):
+    import datetime
+
+    from django.utils import timezone
+
+    unit, _application, key = setup
+    member = factory.covered_member(unit, plans={"YL": 1}, name="王强", female=False)
+    admitted = timezone.localdate() - datetime.timedelta(days=40)
+    claim = factory.claim(
+        unit,
+        member,
+        kind="medical",
+        event_date=admitted,
+        discharge_date=admitted + datetime.timedelta(days=5),
+        receipts=[factory.receipt(issued_on=admitted + datetime.timedelta(days=5))],
+    )
+    _other, other_key = api_token_create(actor=factory.agent(name="王五"), name="x")
+
+    [row] = call(client, "get", "/api/v1/claims", key).json()["results"]
+    assert row["number"] == claim.number and row["number"].startswith("LP")
+    assert (row["kind"], row["event_date"]) == ("medical", admitted.isoformat())
+    assert row["discharge_date"] == (admitted + datetime.timedelta(days=5)).isoformat()
+    assert row["member_id_number"] != member.id_number and "*" in row["member_id_number"]
+    assert call(client, "get", "/api/v1/claims", other_key).json()["results"] == []
+    schema = json.loads(client.get("/api/openapi.json").content)["components"]["schemas"]["Claim"]
+    assert set(row) == set(schema["properties"])
