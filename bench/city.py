@@ -29,10 +29,22 @@ from django.utils import timezone
 
 from accounts.models import User
 from bench.bulk import BulkWriter, without_indexes
-from bench.people import Names, agent_id, member_id, unit_name
+from bench.people import SLOTS, Names, agent_id, member_id, unit_name
 from billing.models import PaymentNotice, PaymentReceipt
 from claims.eligibility import CoverageFact, evaluate, suggest_amount
-from claims.models import ACCIDENT_SLOTS, ILLNESS_SLOTS, Claim, ClaimLine, Payout
+from claims.heirs import split_amount
+from claims.models import (
+    ACCIDENT_SLOTS,
+    HEIR_SLOTS,
+    ILLNESS_SLOTS,
+    BankFileTemplate,
+    Claim,
+    ClaimHeir,
+    ClaimLine,
+    Payout,
+    PayoutBatch,
+    PayoutBatchLine,
+)
 from claims.selectors import plan_fact
 from core.crypto import encrypt_str
 from core.samples import tiny_pdf
@@ -166,6 +178,7 @@ class CityGenerator:
         self.steps = {kind: list(w.steps.all()) for kind, w in self.workflows.items()}
         self.city = User.objects.get(username="city")
         self.finance = User.objects.get(username="finance")
+        self.finance_checker = User.objects.get(username="finance2")  # 给付批次: maker ≠ checker
         self.password = make_password(DEMO_PASSWORD)
         self.reviewers = {}
         staff = []
@@ -1146,8 +1159,10 @@ class CityGenerator:
         candidates = [s for s in self.units if s.approved and s.size and s.plans[0][0] in ("ZJ", "YW")]
         weights = [s.size for s in candidates]
         wf = self.workflows[BusinessKind.CLAIM]
-        case_ids, claim_ids = self.w.ids(Case), self.w.ids(Claim)
+        case_ids, claim_ids, heir_ids = self.w.ids(Case), self.w.ids(Claim), self.w.ids(ClaimHeir)
         cases, transitions, materials, claims, lines, payouts = [], [], [], [], [], []
+        heirs, heir_lines = [], []  # 意外身故 is paid to the heirs, each through the 给付批次 below
+        heir_person = iter(range(8 * SLOTS - 1, 0, -1))  # member_id's indices from the top: no member's
         used: set[int] = set()
         plan_of = self.plans
         count = self.scale.claims
@@ -1245,6 +1260,28 @@ class CityGenerator:
                     amount_note=note,
                 )
             case_status, step, submitted, decided, version, reason, rows = row
+            claim_heirs = []
+            if injury == "death":
+                shares = (Decimal("100.00"),) if n % 3 else (Decimal("60.00"), Decimal("40.00"))
+                relations = (ClaimHeir.Relation.SPOUSE, ClaimHeir.Relation.CHILD)
+                for seq, (share, relation) in enumerate(zip(shares, relations, strict=False), start=1):
+                    heir_number, _birth, heir_female = member_id(next(heir_person))
+                    heir_pk = next(heir_ids)
+                    claim_heirs.append((heir_pk, share))
+                    heirs.append(
+                        (
+                            heir_pk,
+                            claim_pk,
+                            seq,
+                            self.names.person(heir_female),
+                            relation,
+                            "",
+                            heir_number,
+                            BANKS[(n + seq) % len(BANKS)],
+                            encrypt_str(f"6228{heir_pk:015d}"),
+                            share,
+                        )
+                    )
             cases.append(
                 (
                     case_pk,
@@ -1278,10 +1315,12 @@ class CityGenerator:
                     encrypt_str(description) if description else "",
                     injury,
                     grade,
-                    False,  # member_deceased: the bench's death claims are old-style (a payee, no heirs)
-                    name,
-                    BANKS[n % len(BANKS)],
-                    encrypt_str(f"6222{i:015d}"),
+                    False,  # member_deceased (重疾/女工 paid to heirs): none generated
+                    *(
+                        ("", "", "")
+                        if claim_heirs
+                        else (name, BANKS[n % len(BANKS)], encrypt_str(f"6222{i:015d}"))
+                    ),
                     suggested,
                     approved_amount,
                     encrypt_str(json.dumps([r.as_dict() for r in results], ensure_ascii=False)),
@@ -1298,13 +1337,32 @@ class CityGenerator:
                 slots = [
                     s for s in (ILLNESS_SLOTS if kind == Claim.Kind.ILLNESS else ACCIDENT_SLOTS) if s.required
                 ]
-                extra = {"disability": "disability_assessment", "death": "death_certificate"}.get(injury)
-                slots += [s for s in ACCIDENT_SLOTS if s.code == extra]
+                if injury == "disability":
+                    slots += [s for s in ACCIDENT_SLOTS if s.code == "disability_assessment"]
+                if claim_heirs:  # the three proofs a claim paid to heirs needs before 上报
+                    slots += list(HEIR_SLOTS)
                 materials += self.material_rows(case_pk, slots, agent.pk, created)
-            if status == "closed":
+            if status == "closed" and claim_heirs:
+                parts = split_amount(approved_amount, [share for _pk, share in claim_heirs])
+                for (heir_pk, _share), part in zip(claim_heirs, parts, strict=True):
+                    heir_lines.append((claim_pk, heir_pk, part))
+                    reference = f"PAY{claim_pk:010d}-{heir_pk}"
+                    payouts.append(
+                        (
+                            claim_pk,
+                            heir_pk,
+                            part,
+                            timezone.localdate(decided),
+                            reference,
+                            self.finance.pk,
+                            decided,
+                        )
+                    )
+            elif status == "closed":
                 payouts.append(
                     (
                         claim_pk,
+                        None,
                         approved_amount,
                         timezone.localdate(decided),
                         f"PAY{claim_pk:010d}",
@@ -1357,11 +1415,51 @@ class CityGenerator:
             lines,
         )
         self.w.write(
+            ClaimHeir,
+            [
+                "id",
+                "claim_id",
+                "seq",
+                "name",
+                "relation",
+                "relation_note",
+                "id_number",
+                "bank_name",
+                "bank_account",
+                "share",
+            ],
+            heirs,
+        )
+        self.write_heir_batch(heir_lines)
+        self.w.write(
             Payout,
-            ["claim_id", "amount", "paid_on", "bank_reference", "recorded_by_id", "recorded_at"],
+            ["claim_id", "heir_id", "amount", "paid_on", "bank_reference", "recorded_by_id", "recorded_at"],
             payouts,
         )
-        self.step(f"{count} claims", started)
+        self.step(f"{count} claims ({len(heirs)} heirs)", started)
+
+    def write_heir_batch(self, heir_lines) -> None:
+        """The paid heirs went through one settled 给付批次 (made by finance, checked by the second clerk):
+        a line per heir, paid."""
+        if not heir_lines:
+            return
+        batch_pk = next(self.w.ids(PayoutBatch))
+        made = self.at(self.today - datetime.timedelta(days=3), 9)
+        self.w.write(
+            PayoutBatch,
+            ["id", "number", "template_id", "state", "made_by_id", "made_at", "checked_by_id", "checked_at",
+             "settled_at"],
+            [(batch_pk, f"GF{self.today:%Y%m%d}9001", BankFileTemplate.objects.order_by("pk").first().pk,
+              PayoutBatch.State.SETTLED, self.finance.pk, made, self.finance_checker.pk, made, made)],
+        )  # fmt: skip
+        self.w.write(
+            PayoutBatchLine,
+            ["batch_id", "claim_id", "heir_id", "seq", "amount", "is_open", "result", "failure_reason"],
+            [
+                (batch_pk, claim_pk, heir_pk, seq, amount, False, PayoutBatchLine.Result.PAID, "")
+                for seq, (claim_pk, heir_pk, amount) in enumerate(heir_lines, start=1)
+            ],
+        )
 
     @staticmethod
     def _claim_status(fraction: float):

@@ -38,7 +38,7 @@ FEMALE_CHARS = "芳娜敏静丽艳娟霞秀玲桂英红梅琳婷雪倩慧莉颖�
 
 
 def member_id(index: int) -> tuple[str, datetime.date, bool]:
-    """(ID number, birth date, female?) of member INDEX (0 … 1,197,999)."""
+    """(ID number, birth date, female?) of member INDEX (0 … 8 × SLOTS − 1 = 1,178,559)."""
     block, position = divmod(index, SLOTS)
     if block > 7:  # sequence numbers 300-999 in steps of 97: eight blocks, about 1,198,000 people
         raise ValueError(f"member index {index} out of range")

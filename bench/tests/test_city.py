@@ -137,3 +137,33 @@ def test_the_biggest_units_roster_pages_and_searches(city, client):
     )
     assert page.status_code == 200
     assert entry.name in page.content.decode()
+
+
+def test_death_claims_are_paid_to_heirs_through_a_settled_batch(city):
+    """意外身故 is paid to the heirs (issue 14): no payee; shares adding up to 100 % and valid ID numbers;
+    the three proofs on every submitted one; a paid one has one payout and one paid 给付批次 line per heir,
+    adding up to the approved amount."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from claims.heirs import check_shares
+    from claims.models import HEIR_SLOTS, Claim, Payout, PayoutBatchLine
+
+    deaths = list(Claim.objects.filter(injury="death").prefetch_related("heirs").select_related("case"))
+    assert deaths
+    proofs = {slot.code for slot in HEIR_SLOTS}
+    for claim in deaths:
+        heirs = list(claim.heirs.all())
+        assert heirs and claim.needs_heirs and claim.payee_name == claim.payee_account == ""
+        check_shares([heir.share for heir in heirs])
+        for heir in heirs:
+            assert validate_id_number(heir.id_number) != claim.member.id_number
+        if claim.case.status != "draft":
+            assert proofs <= set(claim.case.materials.values_list("slot", flat=True)), claim.pk
+        if claim.case.status == "closed":
+            payouts = Payout.objects.filter(claim=claim)
+            assert sorted(payouts.values_list("heir_id", flat=True)) == sorted(h.pk for h in heirs)
+            assert payouts.aggregate(total=Sum("amount"))["total"] == claim.approved_amount > Decimal(0)
+            lines = PayoutBatchLine.objects.filter(claim=claim, result="paid", is_open=False)
+            assert lines.count() == len(heirs) and lines.first().batch.state == "settled"
