@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from claims.services import claim_payout_record, payout_batch_check, payout_batc
 from reports.selectors import report_for
 from review.engine import case_transition
 from review.models import Action, Status
+from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -25,12 +25,6 @@ DAY = datetime.timedelta(days=1)
 
 def today():
     return timezone.localdate()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

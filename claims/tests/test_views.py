@@ -13,6 +13,7 @@ from claims.models import Claim
 from core.models import AuditLog
 from review.engine import case_transition
 from review.models import Action, Status
+from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -20,12 +21,6 @@ DAY = datetime.timedelta(days=1)
 
 def today():
     return timezone.localdate()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_of(response) -> list[str]:

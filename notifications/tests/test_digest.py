@@ -6,21 +6,15 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import daily_digest_send
 from review.engine import case_transition
 from review.models import Action
+from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def badges(page: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ a unit that left the agent open a page that says so."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from accounts import sms
@@ -14,6 +13,7 @@ from notifications.models import Notification
 from notifications.sms import notification_sms_send
 from review.engine import case_transition
 from review.models import Action
+from tests.clients import client_for
 from tests.tasks import run_queued_tasks
 from units.models import UnitBinding
 from units.services import unit_binding_create
@@ -27,12 +27,6 @@ def submitted(factory, django_capture_on_commit_callbacks):
 
 def texts_of(user) -> list[str]:
     return list(Notification.objects.filter(recipient=user).order_by("id").values_list("text", flat=True))
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_agents_own_submission_sends_no_message(submitted):

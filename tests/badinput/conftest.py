@@ -15,6 +15,7 @@ from core.models import AuditLog
 from core.storage import walk
 from review.engine import case_transition
 from review.models import Action
+from tests.clients import client_for
 
 CHINESE = "\u4e00"
 
@@ -76,12 +77,6 @@ def assert_refused(response, message: str, *, status=None) -> str:
         assert message in text, text[-3000:]
     assert any(char >= CHINESE for char in message)
     return text
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the page after the user's own action — also when the write was seen by another
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core import navigation
@@ -13,18 +12,13 @@ from core.navigation import menu_waiting
 from notifications.tests.test_digest import badges
 from review.engine import case_transition
 from review.models import Action
+from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def counted(user, session=None) -> dict[str, int]:
     return {work.key: work.count for work in menu_waiting(user, session)}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _units(factory, first: int, last: int) -> None:

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -21,6 +20,7 @@ from core.samples import tiny_pdf
 from demo.seed import DEMO_UNIT_NAME, demo_member_rows, seed_demo
 from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Material, Status
+from tests.clients import client_for
 from tests.factories import Factory
 from units import services
 from units.models import Unit, UnitBinding
@@ -31,12 +31,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def pdf(name="binding-form.pdf"):
     return SimpleUploadedFile(name, tiny_pdf(name), content_type="application/pdf")
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def messages_of(response) -> list[str]:

@@ -10,20 +10,14 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.test import Client
 
 from core.errors import DomainError, ErrorCode, NotAllowed
 from core.samples import tiny_pdf
+from tests.clients import client_for
 from units.models import InvoiceInfo
 from units.services import invoice_info_save
 
 SPECIAL, NORMAL = InvoiceInfo.InvoiceType.SPECIAL, InvoiceInfo.InvoiceType.NORMAL
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def html_of(response) -> str:

@@ -10,7 +10,6 @@ import threading
 import pytest
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.utils import timezone
 
 from core.errors import ConcurrentChange, DomainError, ErrorCode, Incomplete, InvalidTransition, NotAllowed
@@ -19,6 +18,7 @@ from review.engine import case_transition
 from review.models import Action, BusinessKind, Case, Status, StepActor, Transition
 from review.selectors import review_queue_for
 from review.services import case_create, material_remove, material_upload
+from tests.clients import client_for
 from tests.concurrency import run_at_once, skip_unless_postgresql
 from units import services
 from units.models import BASIC_FIELDS, Unit, UnitChange
@@ -76,12 +76,6 @@ def unit(factory):
 def agent_client(client, unit):
     client.force_login(unit.agent)
     return client
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 # --- saving: a pending change, the approved data stays in force -----------------------------------------
