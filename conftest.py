@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.LocMemBackend"
+    settings.REPORT_CACHE_SECONDS = (
+        0  # 统计报表 counted afresh (reports/tests/test_report_cache.py tests the cache)
+    )
     settings.MEDIA_ROOT = tmp_path / "media"
     # The union's receiving account has no default (no notice without it); tests use this one.
     settings.UNION_ACCOUNT_NAME = "青岛市总工会职工互助保障专户"

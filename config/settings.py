@@ -248,6 +248,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# 统计报表 is counted at most once per REPORT_CACHE_SECONDS per scope (the city or a district), year and day
+# in each server process (the page shows its 统计时间); the Excel export is always counted afresh.
+REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", 300))
+
 # Rosters: files up to ROSTER_MAX_BYTES and ROSTER_MAX_ROWS rows, ROSTER_MAX_COLUMNS columns and
 # ROSTER_MAX_CELL_CHARS characters per cell (checked on the raw file before anything parses it, see
 # core.spreadsheets); the one parse runs in a child process limited to ROSTER_READER_MEMORY_MB and
