@@ -86,10 +86,13 @@ class BulkWriter:
                     cursor.execute(sql)
 
     def analyze(self) -> None:
+        """Statistics for the planner; on PostgreSQL outside a transaction also VACUUM, as autovacuum would
+        have done on a live database (the visibility map lets a deep roster page read its index alone)."""
+        command = "VACUUM ANALYZE" if not connection.in_atomic_block else "ANALYZE"
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 for model in self.models:
-                    cursor.execute(f"ANALYZE {model._meta.db_table}")
+                    cursor.execute(f"{command} {model._meta.db_table}")
             else:
                 cursor.execute("ANALYZE")
 

@@ -1490,7 +1490,7 @@ class CityGenerator:
             self.w.reset_sequences()
         analyze = time.perf_counter()
         self.w.analyze()
-        self.step("ANALYZE", analyze)
+        self.step("VACUUM ANALYZE" if self.w.vendor == "postgresql" else "ANALYZE", analyze)
         total = time.perf_counter() - started
         self.log(f"city generated in {total:.1f} s")
         return {

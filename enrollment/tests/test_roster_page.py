@@ -159,3 +159,19 @@ def test_the_export_is_the_whole_roster_as_text_cells_and_is_logged(client, fact
 )
 def test_neutralise_covers_everything_a_spreadsheet_would_run(value, expected):
     assert neutralise(value) == expected
+
+
+def test_every_page_of_a_search_holds_the_next_rows_in_file_order(client, application):
+    """Pages after the first are found by the 行号 at the page's first position (core.pagination
+    .SeekPaginator): across a search whose 行号 have gaps every matching row is on exactly one page, in
+    file order, as OFFSET would put them."""
+    client.force_login(application.unit.agent)
+    matching = sorted(
+        RosterEntry.objects.filter(application=application, name__contains="职工4").values_list(
+            "row_number", flat=True
+        )
+    )
+    assert len(matching) == 62  # 职工4, 职工40…49, 职工400…450
+    pages = [row_numbers(roster(client, application, q="职工4", page=str(n))) for n in (1, 2, 3, 4)]
+    assert [len(p) for p in pages] == [20, 20, 20, 2]
+    assert [n for page in pages for n in page] == matching

@@ -3,14 +3,13 @@ progress bar, 【重新导入】, 【下载错误清单】 and 【导出名单�
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from core.audit import audit_read
 from core.errors import DomainError
-from core.pagination import page_number, page_window
+from core.pagination import SeekPaginator, page_number, page_window
 from core.uploads import upload_limit
 from enrollment.documents import roster_errors_xlsx, roster_template_xlsx
 from enrollment.forms import RosterUploadForm
@@ -40,7 +39,7 @@ def roster_list(request, pk):
     query = request.GET.get("q", "").strip()[:50]
     size = request.GET.get("size", "")
     size = int(size) if size.isdigit() and int(size) in ROSTER_PAGE_SIZES else ROSTER_PAGE_SIZES[0]
-    paginator = Paginator(roster_page(application, query=query), size)
+    paginator = SeekPaginator(roster_page(application, query=query), size, key="row_number")
     page = paginator.page(page_number(request.GET.get("page"), last=paginator.num_pages))
     context = {
         "application": application,
