@@ -7,6 +7,7 @@ column, message) and the count of members aged 60+.
 """
 
 import datetime
+import operator
 import os
 import re
 import tempfile
@@ -280,8 +281,11 @@ def _common_rows(plans: list[PlanColumn], period_start: datetime.date, today: da
             return False
         if birth.year < 1900 or birth > today:
             return False
-        part = sum(int(d) * w for d, w in zip(id_number[6:14], ID_WEIGHTS[6:14], strict=True))
-        return birth, part, age_on(birth, period_start)
+        return (
+            birth,
+            sum(map(operator.mul, map(int, id_number[6:14]), ID_WEIGHTS[6:14])),
+            age_on(birth, period_start),
+        )
 
     def pattern_of(cells: tuple):
         if any(type(cell) not in (int, float, str, type(None)) for cell in cells):

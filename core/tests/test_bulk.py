@@ -57,14 +57,19 @@ def test_rows_are_stored_with_every_value_as_given_and_in_the_given_order(factor
     assert stored(application) == [(*row[1:7], json.loads(row[7])) for row in rows]
 
 
-def test_a_batch_json_cannot_carry_exactly_is_written_value_by_value(factory, monkeypatch):
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL writes with COPY")
+def test_a_value_of_another_type_is_written_the_database_driver_s_way(factory, monkeypatch):
+    """SQLite: the batch goes by executemany; PostgreSQL: psycopg formats the rest of the COPY."""
     monkeypatch.setattr(bulk, "SQLITE_BATCH", 4)
     application = factory.application()
     rows = rows_for(application, 8)
     rows[5] = (*rows[5][:6], datetime.datetime(1970, 1, 2, 3, 4), rows[5][7])  # JSON has no datetime
-    bulk.insert_rows(RosterEntry, NAMES, rows)
+    assert bulk.insert_rows(RosterEntry, NAMES, rows) == 8
+    if connection.vendor == "postgresql":
+        dates = [row[6] for row in rows]
+        dates[5] = datetime.date(1970, 1, 2)  # the timestamp's date, as PostgreSQL reads it
+        assert [row[5] for row in stored(application)] == dates
+        assert [row[1] for row in stored(application)] == [row[2] for row in rows]
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT CAST(birth_date AS TEXT) AS d FROM enrollment_rosterentry"
