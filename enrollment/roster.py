@@ -211,7 +211,7 @@ def check_roster(
     check_header(rows[0], plans)
     width = len(FIXED_COLUMNS) + len(plans)
     # (row number, raw cells, their texts): each cell normalised once. A row whose name is a plain
-    # printable NFKC text with a letter in it is not blank; its texts wait (None) for the common path.
+    # printable NFKC text, not all spaces, is not blank; its texts wait (None) for the common path.
     body = []
     is_normalized = unicodedata.is_normalized
     for index, row in enumerate(rows[1:], start=2):
