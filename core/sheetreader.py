@@ -20,21 +20,37 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def _cell(value):
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)  # dates, times, durations: the text the roster check sees anyway
+    """A cell as the JSON carries it: dates, times, durations as their text (what the roster check sees
+    anyway) — json.dumps calls this (its `default`) only for those; plain values pass in C."""
+    return str(value)
 
 
 def _keep(rows, max_rows: int) -> list[list]:
+    """The rows up to the one after the limit's (header, the limit, one more), blank rows included; ROWS
+    may be an iterator (a CSV is read no further)."""
     kept, non_blank = [], 0
     for row in rows:
-        cells = [_cell(value) for value in row]
-        kept.append(cells)
-        if any(cell not in (None, "") for cell in cells):
+        kept.append(row)
+        if row.count(None) + row.count("") != len(row):  # a cell that is neither None nor ""
             non_blank += 1
             if non_blank >= max_rows + 2:  # the header, the limit, one more: stop reading here
                 break
     return kept
+
+
+def _write(result: dict, target: str) -> None:
+    """RESULT as JSON, the rows encoded by the C encoder 1,000 at a time (json.dump would write each
+    value separately; one json.dumps of them all would double the memory at the end)."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=_cell).encode
+    rows = result.pop("rows", None)
+    with open(target, "w", encoding="utf-8") as out:
+        out.write(encode(result)[:-1])
+        if rows is not None:
+            out.write(', "rows": [' if result else '"rows": [')
+            for start in range(0, len(rows), 1000):
+                out.write(("," if start else "") + encode(rows[start : start + 1000])[1:-1])
+            out.write("]")
+        out.write("}")
 
 
 def read_spreadsheet(path: str, max_rows: int, max_row_index: int) -> list[list]:
@@ -88,8 +104,7 @@ def main(argv: list[str]) -> int:
     except BaseException:  # pyo3's PanicException is a BaseException
         result = {"error": "damaged"}
     result["peak_rss_kb"] = _peak_rss_kb()
-    with open(target, "w", encoding="utf-8") as out:
-        json.dump(result, out, ensure_ascii=False)
+    _write(result, target)
     return 0
 
 

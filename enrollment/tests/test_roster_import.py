@@ -312,3 +312,27 @@ def test_there_is_nothing_to_copy_for_a_first_period(factory):
     with pytest.raises(DomainError, match="没有可沿用的上一保期名单"):
         roster_from_previous(actor=application.unit.agent, application=application)
     assert not RosterImport.objects.exists()
+
+
+def test_the_progress_stored_when_the_check_ends_is_the_last_count_it_reported(
+    factory, settings, monkeypatch
+):
+    """Counts reported faster than they are written (every 1,000 rows, at most one UPDATE per
+    PROGRESS_SECONDS) still leave the bar at the last reported count while the database checks run."""
+    import enrollment.roster_import as job_module
+
+    settings.ROSTER_SYNC_ROWS = 10_000  # in the request, as the worker would do it
+    monkeypatch.setattr(job_module, "PROGRESS_SECONDS", 3600)  # only the first count is written on the way
+    application = factory.application()
+    seen = []
+    checks = job_module._check_against_database
+
+    def record_then_check(app, result, *, heartbeat):
+        seen.append(RosterImport.objects.get(application=app).processed_rows)
+        checks(app, result, heartbeat=heartbeat)
+
+    monkeypatch.setattr(job_module, "_check_against_database", record_then_check)
+    job = factory.import_roster(application, factory.people(2500))
+    assert job.status == Status.SUCCEEDED
+    assert seen == [2000]
+    assert (job.processed_rows, job.imported_rows) == (2500, 2500)
