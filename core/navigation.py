@@ -122,13 +122,18 @@ ACTED_AT = "menu_counts_acted_at"  # the session key: when the user last sent a 
 _writes = 0  # the writes seen by this process
 # Writes that change no count: the session, the audit trail and login records (written on every page).
 NOT_COUNTED = frozenset({"sessions", "audit", "axes", "admin", "contenttypes"})
+# The same by model where the app also holds counted models: the audit trail (core.AuditLog, written by
+# every 会员查询 and every revealed field — it made each such page count the menu afresh) and the worker's
+# heartbeat.
+NOT_COUNTED_MODELS = frozenset({"core.AuditLog", "core.WorkerHeartbeat"})
 
 
 def note_write(sender=None, **_signal_kwargs) -> None:
     """Something was written: every cached menu count of this process is stale, now and at commit (so
     that a count read by a concurrent request before the commit is not kept)."""
     global _writes
-    if getattr(getattr(sender, "_meta", None), "app_label", None) in NOT_COUNTED:
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and (meta.app_label in NOT_COUNTED or meta.label in NOT_COUNTED_MODELS):
         return
     _writes += 1
     connection = transaction.get_connection()
