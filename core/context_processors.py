@@ -10,7 +10,8 @@ def navigation(request):
         return {}
     items_by_section: dict[str, list[dict]] = {}
     for entry in entries_for(user):
-        item = {"label": entry.label, "url": entry.url, "name": entry.target}
+        # Every key the template asks for is present: a missing one costs the template four exceptions.
+        item = {"label": entry.label, "url": entry.url, "name": entry.target, "active": False, "badge": 0}
         items_by_section.setdefault(entry.section, []).append(item)
     sections = [
         {"title": section.title, "items": items_by_section[section.key]}
