@@ -19,6 +19,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject
 
 
 @dataclass(frozen=True)
@@ -181,3 +182,8 @@ def menu_waiting(user, session=None) -> list[WaitingWork]:
 
 def header_counts(user) -> dict[str, int]:
     return {name: count(user) for name, count in _header_counts.items()}
+
+
+def lazy_header_counts(user) -> dict[str, SimpleLazyObject]:
+    """header_counts, each counted when first read (a page without the header reads none)."""
+    return {name: SimpleLazyObject(functools.partial(count, user)) for name, count in _header_counts.items()}
