@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from billing.models import PaymentReceipt
 from claims.models import ClaimLine, Payout
@@ -107,8 +108,10 @@ def _sum_fees(by_org, by_plan, leaf_ids, start, end) -> None:
 def _count_claims_filed(by_org, by_plan, leaf_ids, start, end) -> None:
     filed = (
         ClaimLine.objects.filter(
-            claim__case__submitted_at__date__gte=start,
-            claim__case__submitted_at__date__lte=end,
+            # submitted from START's first moment to before the day after END, local time: the same
+            # claims as `__date` between them, without converting every case's time in the database
+            claim__case__submitted_at__gte=_day_start(start),
+            claim__case__submitted_at__lt=_day_start(end + datetime.timedelta(days=1)),
             claim__unit__parent_org_id__in=leaf_ids,
         )
         .exclude(claim__case__status=Status.DELETED)
@@ -121,6 +124,10 @@ def _count_claims_filed(by_org, by_plan, leaf_ids, start, end) -> None:
     for plan_id, count in filed.values_list("plan_id").annotate(n=Count("claim_id", distinct=True)):
         if plan_id in by_plan:
             by_plan[plan_id].claims_filed = count
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _sum_payouts(by_org, by_plan, leaf_ids, start, end) -> None:
