@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 
 
@@ -75,14 +76,16 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return _menu_url(self.target, get_script_prefix()) if ":" in self.target else self.target
+        if ":" not in self.target:
+            return self.target
+        return _menu_url(self.target, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @functools.lru_cache(maxsize=512)
-def _menu_url(target: str, script_prefix: str) -> str:
-    """A menu entry's URL: the same for every request under one script prefix, so reversed once per
-    process (every page reversed each of its 10–15 entries)."""
-    return reverse(target)
+def _menu_url(target: str, script_prefix: str, urlconf) -> str:
+    """A menu entry's URL: the same for every request under one script prefix and URL conf, so reversed
+    once per process (every page reversed each of its 10–15 entries)."""
+    return reverse(target, urlconf=urlconf)
 
 
 def everyone(user) -> bool:
