@@ -28,6 +28,17 @@ def notices_awaiting_payment(actor, *, query: str = "") -> QuerySet[PaymentNotic
     return _for_finance(actor, notices).order_by("due_date", "id")
 
 
+def notice_rows_awaiting_payment(actor, *, query: str = "") -> QuerySet[PaymentNotice]:
+    """收款确认's table: `notices_awaiting_payment` with only the columns it shows (number, unit, type,
+    amount, due date) — not every column of the notice, its application, case and unit."""
+    return (
+        notices_awaiting_payment(actor, query=query)
+        .select_related(None)
+        .select_related("application__unit")
+        .only("number", "amount", "due_date", "application__kind", "application__unit__name")
+    )
+
+
 def notices_overdue(actor, today: datetime.date) -> QuerySet[PaymentNotice]:
     """逾期: unpaid notices past their 截止日期, the longest overdue first (days_overdue = today − due)."""
     notices = notices_awaiting_payment(actor).filter(due_date__lt=today, receipt__isnull=True)

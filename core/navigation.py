@@ -10,14 +10,17 @@ behind it: that count is the entry's badge, adds up to the phone's ☰ badge, an
 每日待办 message (`work_waiting`).
 """
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,16 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return reverse(self.target) if ":" in self.target else self.target
+        if ":" not in self.target:
+            return self.target
+        return _menu_url(self.target, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=512)
+def _menu_url(target: str, script_prefix: str, urlconf) -> str:
+    """A menu entry's URL: the same for every request under one script prefix and URL conf, so reversed
+    once per process (every page reversed each of its 10–15 entries)."""
+    return reverse(target, urlconf=urlconf)
 
 
 def everyone(user) -> bool:
@@ -82,6 +94,7 @@ def everyone(user) -> bool:
 
 _entries: dict[tuple[str, str], Entry] = {}
 _header_counts: dict[str, Callable[[object], int]] = {}
+_ordered: list[Entry] = []  # _entries in menu order, emptied by register()
 
 
 def register(*entries: Entry) -> None:
@@ -90,6 +103,7 @@ def register(*entries: Entry) -> None:
         if entry.section not in SECTION_KEYS:
             raise ValueError(f"unknown menu section {entry.section!r}")
         _entries[(entry.section, entry.target)] = entry
+    _ordered.clear()
 
 
 def register_header_count(name: str, count: Callable[[object], int]) -> None:
@@ -101,8 +115,9 @@ def entries_for(user) -> list[Entry]:
     """The user's menu entries in menu order."""
     if user is None or not user.is_authenticated:
         return []
-    ordered = sorted(_entries.values(), key=lambda e: (SECTION_KEYS.index(e.section), e.position))
-    return [entry for entry in ordered if entry.visible(user)]
+    if not _ordered:  # sorted once after the apps have registered their entries
+        _ordered.extend(sorted(_entries.values(), key=lambda e: (SECTION_KEYS.index(e.section), e.position)))
+    return [entry for entry in _ordered if entry.visible(user)]
 
 
 def work_waiting(user) -> list[WaitingWork]:
@@ -122,13 +137,18 @@ ACTED_AT = "menu_counts_acted_at"  # the session key: when the user last sent a 
 _writes = 0  # the writes seen by this process
 # Writes that change no count: the session, the audit trail and login records (written on every page).
 NOT_COUNTED = frozenset({"sessions", "audit", "axes", "admin", "contenttypes"})
+# The same by model where the app also holds counted models: the audit trail (core.AuditLog, written by
+# every 会员查询 and every revealed field — it made each such page count the menu afresh) and the worker's
+# heartbeat.
+NOT_COUNTED_MODELS = frozenset({"core.AuditLog", "core.WorkerHeartbeat"})
 
 
 def note_write(sender=None, **_signal_kwargs) -> None:
     """Something was written: every cached menu count of this process is stale, now and at commit (so
     that a count read by a concurrent request before the commit is not kept)."""
     global _writes
-    if getattr(getattr(sender, "_meta", None), "app_label", None) in NOT_COUNTED:
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and (meta.app_label in NOT_COUNTED or meta.label in NOT_COUNTED_MODELS):
         return
     _writes += 1
     connection = transaction.get_connection()
@@ -165,3 +185,8 @@ def menu_waiting(user, session=None) -> list[WaitingWork]:
 
 def header_counts(user) -> dict[str, int]:
     return {name: count(user) for name, count in _header_counts.items()}
+
+
+def lazy_header_counts(user) -> dict[str, SimpleLazyObject]:
+    """header_counts, each counted when first read (a page without the header reads none)."""
+    return {name: SimpleLazyObject(functools.partial(count, user)) for name, count in _header_counts.items()}

@@ -111,6 +111,12 @@ def application_get_for(actor, pk) -> Application:
     )
 
 
+def application_for_roster_page(actor, pk) -> Application:
+    """The application whose roster page (htmx) is read, scoped as `application_get_for`: the page uses
+    only its period's start (ages) — not its unit, agent, case, step and workflow."""
+    return get_object_or_404(applications_visible_to(actor).only("id", "period_start"), pk=pk)
+
+
 def application_summary(application: Application) -> dict:
     """What reviewers and the agent's 查看 show of an application: plan lines (counts, amounts), roster."""
     return {

@@ -78,6 +78,18 @@ def review_queue_for(
     return cases.order_by("submitted_at", "id")
 
 
+def review_queue_rows(actor, **filters) -> QuerySet[Case]:
+    """待审核业务's rows (`review_queue_for` with FILTERS): only the columns the screen shows — the type,
+    title, status (with the step's 区县审核中/市总审核中), 上级单位 and 上报时间 — not the unit and every
+    column of the four tables."""
+    return (
+        review_queue_for(actor, **filters)
+        .select_related(None)
+        .select_related("org", "current_step")
+        .only("kind", "title", "status", "submitted_at", "org__name", "current_step__status_label")
+    )
+
+
 def cases_decided_by(actor) -> QuerySet[Case]:
     """Cases the reviewer has acted on (通过/退回/不予给付), most recent first."""
     return (

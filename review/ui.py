@@ -110,7 +110,12 @@ def agent_case_actions(
             "confirm": delete_confirm,
         }
         actions.append({**delete_action, **(delete or {})})
-    return actions
+    # Every key core/_row_actions.html reads, so that the template finds each (a missing key costs it four
+    # exceptions, twice per button: the buttons and the ⋯ menu); the defaults render as the missing keys did.
+    return [{**ACTION_DEFAULTS, **action} for action in actions]
+
+
+ACTION_DEFAULTS = {"post": False, "confirm": "", "version": None, "css": ""}
 
 
 def agent_urls(prefix: str, pk) -> dict:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.decorators import finance_required
 from billing.forms import ReceiptForm
-from billing.selectors import notice_for_confirmation, notices_awaiting_payment, receipts_on
+from billing.selectors import notice_for_confirmation, notice_rows_awaiting_payment, receipts_on
 from billing.services import payment_confirm
 from core.errors import DomainError
 
@@ -16,7 +16,7 @@ from core.errors import DomainError
 def workbench(request):
     """待收款: notices awaiting payment (oldest due first) and today's receipts."""
     query = request.GET.get("q", "").strip()
-    page = Paginator(notices_awaiting_payment(request.user, query=query), 20).get_page(
+    page = Paginator(notice_rows_awaiting_payment(request.user, query=query), 20).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate()

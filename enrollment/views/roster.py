@@ -15,7 +15,13 @@ from enrollment.documents import roster_errors_xlsx, roster_template_xlsx
 from enrollment.forms import RosterUploadForm
 from enrollment.import_states import LIVE
 from enrollment.models import RosterImport
-from enrollment.selectors import application_get_for, roster_import_get_for, roster_page, roster_plan_rows
+from enrollment.selectors import (
+    application_for_roster_page,
+    application_get_for,
+    roster_import_get_for,
+    roster_page,
+    roster_plan_rows,
+)
 from enrollment.services import (
     plan_columns,
     roster_export_xlsx,
@@ -35,7 +41,7 @@ ROSTER_PAGE_SIZES = (20, 50, 200)
 def roster_list(request, pk):
     """htmx: the roster, paged (page numbers, a jump box, 20/50/200 a page) and searchable by part of a name
     or an ID number (agents on 查看, reviewers on the item screen)."""
-    application = application_get_for(request.user, pk)
+    application = application_for_roster_page(request.user, pk)
     query = request.GET.get("q", "").strip()[:50]
     size = request.GET.get("size", "")
     size = int(size) if size.isdigit() and int(size) in ROSTER_PAGE_SIZES else ROSTER_PAGE_SIZES[0]

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 from claims.services import claim_payout_record
 from demo.seed import seed_demo
 from review.engine import case_transition
-from review.models import Action
+from review.models import Action, Case
 from units.models import Unit
 
 
@@ -69,6 +69,31 @@ def test_a_paid_claim_counts_for_its_district_and_plan(client, demo, factory, dj
     assert (shinan.claims_filed, shinan.claims_paid, shinan.paid_amount) == (1, 1, Decimal("15000.00"))
     women = rows(response, "plans")["女职工特殊疾病互助保障"]
     assert (women.claims_filed, women.claims_paid, women.paid_amount) == (1, 1, Decimal("15000.00"))
+
+
+def test_a_claim_is_filed_in_the_year_of_its_local_day_at_the_years_edges(
+    client, demo, factory, django_user_model
+):
+    """上报 at 00:05 on 1 January Beijing time (still 31 December in UTC) is filed in the new year, at 23:55
+    on 31 December in the old one."""
+    users = {
+        u.username: u for u in django_user_model.objects.filter(username__in=["shinan", "city", "finance"])
+    }
+    claim = paid_claim(factory, demo, shinan=users["shinan"], city=users["city"], finance=users["finance"])
+    year, local = timezone.localdate().year, timezone.get_current_timezone()
+    client.force_login(users["finance"])
+
+    def filed(in_year):
+        return rows(client.get(f"/reports/?year={in_year}"), "districts")["市南区"].claims_filed
+
+    Case.objects.filter(pk=claim.case_id).update(
+        submitted_at=datetime.datetime(year, 1, 1, 0, 5, tzinfo=local)
+    )
+    assert (filed(year - 1), filed(year)) == (0, 1)
+    Case.objects.filter(pk=claim.case_id).update(
+        submitted_at=datetime.datetime(year - 1, 12, 31, 23, 55, tzinfo=local)
+    )
+    assert (filed(year - 1), filed(year)) == (1, 0)
 
 
 def test_another_year_shows_no_fees(client, demo, django_user_model):

@@ -18,7 +18,7 @@ from review.selectors import (
     active_materials,
     case_get_for,
     cases_decided_by,
-    review_queue_for,
+    review_queue_rows,
     timeline_context,
 )
 
@@ -28,7 +28,7 @@ def queue(request):
     """待审核业务: items at my step, oldest first, with filters."""
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    cases = review_queue_for(
+    cases = review_queue_rows(
         request.user,
         kind=filters.get("kind") or "",
         unit_name=filters.get("unit") or "",

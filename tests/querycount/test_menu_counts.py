@@ -111,3 +111,17 @@ def test_without_a_write_the_badges_come_from_the_cache(factory):
     with CaptureQueriesContext(connection) as cold:
         assert badges(client.get("/review/").content.decode()) == {"review:queue": "1"}
     assert len(cold) == len(warm) + 1  # the queue's one aggregate
+
+
+def test_a_member_lookup_written_to_the_audit_trail_keeps_the_badges_cached(factory, city):
+    """会员查询 writes an audit row on every lookup; the audit trail changes no count, so the next lookup
+    reads the badges from the cache (it counted the city reviewer's queue on every lookup)."""
+    factory.submitted_unit(org="市南区")
+    member = factory.member("查询会员")
+    client = client_for(city)
+    url = f"/enrollment/members/?q={member.id_number}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert not [q for q in warm.captured_queries if 'FROM "review_case"' in q["sql"]]
+    assert any("core_auditlog" in q["sql"] for q in warm.captured_queries)  # the lookup is still audited

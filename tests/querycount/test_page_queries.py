@@ -66,6 +66,38 @@ def test_agent_unit_list_reads_the_same_queries_for_3_or_30_units(
     )
 
 
+def _units_in_every_state(factory, agent, reviewer, n: int) -> None:
+    """A draft, one under review, a returned one and an approved one with a pending edit."""
+    from units.services import unit_change_save
+    from units.tests.test_unit_change import fields_of
+
+    factory.unit(agent, name=f"草稿单位{n}有限公司")
+    factory.submitted_unit(agent=agent, name=f"审核单位{n}有限公司")
+    returned = factory.submitted_unit(agent=agent, name=f"退回单位{n}有限公司")
+    case_transition(case=returned.registration_case, action=Action.RETURN, actor=reviewer, reason="名称有误")
+    edited = factory.approved_unit(agent=agent, name=f"编辑单位{n}有限公司")
+    unit_change_save(actor=agent, unit=edited, **fields_of(edited, address=f"青岛市市南区新路{n}号"))
+
+
+def test_agent_unit_list_in_every_state_reads_the_same_queries_for_1_or_6_of_each(
+    client, factory, django_assert_max_num_queries
+):
+    """The list reads only the columns it shows (units.selectors.UNIT_LIST_COLUMNS): no state's badge or
+    button reads a column left out (that would be one more query per row)."""
+    agent, reviewer = factory.agent(), factory.district_reviewer("市南区")
+    _units_in_every_state(factory, agent, reviewer, 0)
+    client.force_login(agent)
+
+    assert_flat(
+        client,
+        "/units/",
+        grow=lambda: [_units_in_every_state(factory, agent, reviewer, n) for n in range(1, 6)],
+        shows="编辑未上报",
+        times=6,
+        django_assert_max_num_queries=django_assert_max_num_queries,
+    )
+
+
 @pytest.fixture
 def roster_application(factory):
     unit = factory.approved_unit()

@@ -66,7 +66,9 @@ def status_badges(unit: Unit) -> list[dict]:
     registration = unit.registration_case
     badges = []
     if registration is not None:
-        badges.append({"label": registration.status_label, "css": BADGE_CLASSES.get(registration.status)})
+        badges.append(
+            {"label": registration.status_label, "css": BADGE_CLASSES.get(registration.status), "key": ""}
+        )
     change = unit.open_change if unit.is_approved else None
     if change is not None:
         label, css = EDIT_BADGES.get(change.case.status, (change.case.status_label, "text-bg-primary"))
