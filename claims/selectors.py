@@ -61,21 +61,28 @@ def plan_fact(plan: Plan, *, disease_names: frozenset[str] | None = None) -> Pla
     )
 
 
-def coverage_facts(member: Member, plan: Plan) -> list[CoverageFact]:
-    """All the member's coverage of the plan, in every unit (the waiting-period chain may cross units)."""
-    return [
-        CoverageFact(plan_code=plan.code, unit_id=unit_id, start=start, end=end, shares=shares)
-        for unit_id, start, end, shares in Coverage.objects.filter(member=member, plan=plan).values_list(
-            "unit_id", "start", "end", "shares"
-        )
-    ]
+def coverage_facts(member: Member, plans: list[Plan]) -> dict[int, list[CoverageFact]]:
+    """All the member's coverage of each of PLANS, in every unit (the waiting-period chain may cross
+    units), by plan id — one query for any number of plans."""
+    codes = {plan.pk: plan.code for plan in plans}
+    facts: dict[int, list[CoverageFact]] = {pk: [] for pk in codes}
+    rows = Coverage.objects.filter(member=member, plan__in=list(codes)).values_list(
+        "plan_id", "unit_id", "start", "end", "shares"
+    )
+    for plan_id, unit_id, start, end, shares in rows:
+        facts[plan_id].append(CoverageFact(codes[plan_id], unit_id, start, end, shares))
+    return facts
 
 
-def active_claims_for_event(member: Member, plan: Plan, event_date, *, exclude_claim=None) -> int:
-    lines = ClaimLine.objects.filter(member=member, plan=plan, event_date=event_date, is_active=True)
+def active_claims_for_event(member: Member, plans: list[Plan], event_date, *, exclude_claim=None) -> dict:
+    """How many live claims of the member have a line of each of PLANS for EVENT_DATE, by plan id (a plan
+    without one is missing) — one query."""
+    lines = ClaimLine.objects.filter(
+        member=member, plan__in=[plan.pk for plan in plans], event_date=event_date, is_active=True
+    )
     if exclude_claim is not None:
         lines = lines.exclude(claim=exclude_claim)
-    return lines.count()
+    return dict(lines.order_by().values("plan_id").annotate(n=Count("id")).values_list("plan_id", "n"))
 
 
 def member_in_agent_units(actor, id_number: str):

@@ -137,8 +137,12 @@ def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[Ru
     if stay is not None:
         overlapping = overlapping_stays(member, event_date, stay, exclude_claim=exclude_claim)
         results += stay_rules(event_date, stay, today, overlapping)
-    for plan, disease in _plans_and_diseases(facts.plan_choice, facts.disease):
-        coverages = coverage_facts(member, plan)
+    plans_and_diseases = _plans_and_diseases(facts.plan_choice, facts.disease)
+    plans = [plan for plan, _disease in plans_and_diseases]
+    all_coverages = coverage_facts(member, plans)
+    same_event = active_claims_for_event(member, plans, event_date, exclude_claim=exclude_claim)
+    for plan, disease in plans_and_diseases:
+        coverages = all_coverages[plan.pk]
         results += evaluate(
             # _plans_and_diseases gives each plan the disease as that plan lists it: the one name the
             # disease rule asks about, without reading the plan's whole list
@@ -150,9 +154,7 @@ def check_eligibility(facts: ClaimFacts, *, exclude_claim=None) -> tuple[list[Ru
             unit_ids=facts.unit_ids,
             disease_name=disease.name if disease else None,
             needs_disease=facts.kind == Claim.Kind.ILLNESS,
-            open_or_paid_claims=active_claims_for_event(
-                member, plan, event_date, exclude_claim=exclude_claim
-            ),
+            open_or_paid_claims=same_event.get(plan.pk, 0),
             discharge_date=stay,
         )
         # The same coverage as the in_force rule names (most 份 when several of the agent's units cover).

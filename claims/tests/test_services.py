@@ -344,7 +344,7 @@ def test_when_the_rule_is_bypassed_the_constraint_still_refuses_and_nothing_is_l
     factory, unit, li_mei, monkeypatch
 ):
     factory.claim(unit, li_mei)
-    monkeypatch.setattr(services, "active_claims_for_event", lambda *args, **kwargs: 0)
+    monkeypatch.setattr(services, "active_claims_for_event", lambda *args, **kwargs: {})
 
     with pytest.raises(DomainError) as error:
         factory.claim(unit, li_mei)

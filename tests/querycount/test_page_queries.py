@@ -275,3 +275,20 @@ def test_a_claims_eligibility_check_reads_the_same_queries_for_1_or_12_periods_o
         large = recheck(claim)
     assert [r.code for r in large] == [r.code for r in small]
     assert all(r.ok for r in large)
+
+
+def test_a_two_plan_claims_eligibility_check_reads_no_more_queries_than_a_one_plan_claim(
+    factory, django_assert_max_num_queries
+):
+    """重疾+女工: both plans' coverage in one query and both same-event counts in one."""
+    from claims.services import recheck
+    from plans.models import Disease
+
+    unit = factory.approved_unit()
+    member = factory.covered_member(unit, plans={"ZJ": 1, "NG": 1})
+    disease = Disease.objects.get(plan__code="NG", name="原发性乳腺癌")
+    claim = factory.claim(unit, member, plan_choice="BOTH", disease=disease)
+    recheck(claim)  # the claim's disease and the plan it counts as, read once for the claim object
+    with django_assert_max_num_queries(2):
+        results = recheck(claim)
+    assert len([r for r in results if r.code == "in_force"]) == 2 and all(r.ok for r in results)
