@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from claims.bank_templates import ensure_bank_templates
 from core.samples import demo_credit_code, demo_id, tiny_pdf
 from orgs.models import OrgNode
 from orgs.reference import ensure_org_tree
@@ -113,6 +114,7 @@ def seed_demo() -> dict:
     ensure_org_tree()
     ensure_workflows()
     ensure_plans()
+    ensure_bank_templates()  # 代发文件模板 (migrations load them; a flushed database has none)
     shinan_org = OrgNode.objects.get(name="市南区", kind=OrgNode.Kind.DISTRICT)
     zhang = _user(
         "13800000001",
