@@ -94,7 +94,9 @@ def everyone(user) -> bool:
 
 _entries: dict[tuple[str, str], Entry] = {}
 _header_counts: dict[str, Callable[[object], int]] = {}
-_ordered: list[Entry] = []  # _entries in menu order, emptied by register()
+# _entries in menu order, dropped by register(); replaced whole (never extended in place), so two threads
+# sorting at once each assign the same tuple and no entry is listed twice
+_ordered: tuple[Entry, ...] = ()
 
 
 def register(*entries: Entry) -> None:
@@ -103,7 +105,8 @@ def register(*entries: Entry) -> None:
         if entry.section not in SECTION_KEYS:
             raise ValueError(f"unknown menu section {entry.section!r}")
         _entries[(entry.section, entry.target)] = entry
-    _ordered.clear()
+    global _ordered
+    _ordered = ()
 
 
 def register_header_count(name: str, count: Callable[[object], int]) -> None:
@@ -115,9 +118,13 @@ def entries_for(user) -> list[Entry]:
     """The user's menu entries in menu order."""
     if user is None or not user.is_authenticated:
         return []
-    if not _ordered:  # sorted once after the apps have registered their entries
-        _ordered.extend(sorted(_entries.values(), key=lambda e: (SECTION_KEYS.index(e.section), e.position)))
-    return [entry for entry in _ordered if entry.visible(user)]
+    global _ordered
+    ordered = _ordered
+    if not ordered:  # sorted once after the apps have registered their entries
+        ordered = _ordered = tuple(
+            sorted(_entries.values(), key=lambda e: (SECTION_KEYS.index(e.section), e.position))
+        )
+    return [entry for entry in ordered if entry.visible(user)]
 
 
 def work_waiting(user) -> list[WaitingWork]:

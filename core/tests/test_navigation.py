@@ -82,3 +82,30 @@ def test_nobody_logged_in_gets_no_menu(client):
 def test_an_entry_for_a_chapter_the_menu_does_not_have_is_refused():
     with pytest.raises(ValueError, match="unknown menu section"):
         register(Entry("finances", 10, "收款", "/billing/", everyone))
+
+
+def test_two_first_requests_sorting_the_menu_at_once_list_every_entry_once(factory, monkeypatch):
+    """The menu's order is sorted once per process by whichever request comes first; two gunicorn threads
+    arriving together must not both add the entries (the menu would show every entry twice for good)."""
+    import threading
+
+    from core import navigation
+
+    user = factory.city_reviewer()
+    expected = navigation.entries_for(user)
+    both_inside = threading.Barrier(2)
+
+    def sorted_when_both_are_inside(*args, **kwargs):
+        both_inside.wait(timeout=5)  # both threads found the order empty
+        return sorted(*args, **kwargs)
+
+    monkeypatch.setattr(navigation, "_ordered", ())
+    monkeypatch.setattr(navigation, "sorted", sorted_when_both_are_inside, raising=False)
+    menus = []
+    threads = [threading.Thread(target=lambda: menus.append(navigation.entries_for(user))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert menus == [expected, expected]
+    assert navigation.entries_for(user) == expected
