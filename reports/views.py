@@ -38,7 +38,7 @@ def report(request):
     year, start, end, today = _period(request)
     context = {
         **report_cached(request.user, start=start, end=end, today=today),
-        "cache_minutes": max(1, settings.REPORT_CACHE_SECONDS // 60),
+        "cache_minutes": -(-settings.REPORT_CACHE_SECONDS // 60),  # whole minutes, rounded up; 0: not cached
         "year": year,
         "years": list(range(today.year, today.year - 5, -1)),
         "today": today,

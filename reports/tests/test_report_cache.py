@@ -58,6 +58,12 @@ def test_a_second_read_within_the_window_is_served_from_the_cache_and_says_when_
     assert paid_amount(later) == Decimal("15000.00")
 
 
+def test_without_the_cache_the_page_does_not_promise_a_five_minute_count(settings, people):
+    settings.REPORT_CACHE_SECONDS = 0
+    page = client_for(people["city"]).get("/reports/").content.decode()
+    assert "统计时间" in page and "分钟更新" not in page
+
+
 def test_the_export_is_counted_afresh(cached, factory, people):
     city = client_for(people["city"])
     assert paid_amount(city.get("/reports/")) == 0
