@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
+
+from core.reversing import reverse_plain
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,12 @@ def waiting_from(target: str, label: str, counts: dict, **extra) -> WaitingWork:
     """The WaitingWork behind the menu entry TARGET from an aggregate with `n` (how many wait) and
     `oldest` (since when the first one waits)."""
     return WaitingWork(
-        key=target, label=label, count=counts["n"], url=reverse(target), oldest=counts["oldest"], **extra
+        key=target,
+        label=label,
+        count=counts["n"],
+        url=reverse_plain(target),
+        oldest=counts["oldest"],
+        **extra,
     )
 
 
@@ -78,14 +83,7 @@ class Entry:
     def url(self) -> str:
         if ":" not in self.target:
             return self.target
-        return _menu_url(self.target, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-
-
-@functools.lru_cache(maxsize=512)
-def _menu_url(target: str, script_prefix: str, urlconf) -> str:
-    """A menu entry's URL: the same for every request under one script prefix and URL conf, so reversed
-    once per process (every page reversed each of its 10–15 entries)."""
-    return reverse(target, urlconf=urlconf)
+        return reverse_plain(self.target)
 
 
 def everyone(user) -> bool:

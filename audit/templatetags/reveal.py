@@ -1,11 +1,8 @@
-import functools
-
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
 from audit.reveal import masked_value, may_reveal, token_for
+from core.reversing import reverse_plain
 
 register = template.Library()
 
@@ -25,12 +22,6 @@ def reveal(context, obj, field):
         'hx-post="{}" hx-vals=\'{{"t": "{}"}}\' hx-target="closest .masked-value" '
         'hx-swap="outerHTML">显示完整</button></span>',
         masked,
-        _reveal_url(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF),
+        reverse_plain("audit:reveal"),
         token_for(user, obj, field),
     )
-
-
-@functools.lru_cache(maxsize=16)
-def _reveal_url(script_prefix: str, urlconf) -> str:
-    """The 「显示完整」 endpoint, reversed once per script prefix and URL conf (20–200 on a roster page)."""
-    return reverse("audit:reveal", urlconf=urlconf)
