@@ -22,14 +22,12 @@ def units_visible_to(actor) -> QuerySet[Unit]:
     return units.none()
 
 
-def _with_open_change(units: QuerySet[Unit]) -> QuerySet[Unit]:
-    return units.prefetch_related(
-        Prefetch(
-            "changes",
-            queryset=UnitChange.objects.filter(is_open=True).select_related("case__current_step"),
-            to_attr="open_changes",
-        )
-    )
+def _with_open_change(units: QuerySet[Unit], *, columns: tuple[str, ...] = ()) -> QuerySet[Unit]:
+    """Each unit's open 单位信息修改 as `open_changes`, with its case and step; COLUMNS: only those of it."""
+    changes = UnitChange.objects.filter(is_open=True).select_related("case__current_step")
+    if columns:
+        changes = changes.only("unit", *columns)
+    return units.prefetch_related(Prefetch("changes", queryset=changes, to_attr="open_changes"))
 
 
 # 单位注册's list shows, per unit, its name, code, 上级单位, status badges and row actions: these columns
@@ -53,15 +51,7 @@ def unit_list_for_agent(actor) -> QuerySet[Unit]:
         .only(*UNIT_LIST_COLUMNS)
         .order_by("-id")
     )
-    return units.prefetch_related(
-        Prefetch(
-            "changes",
-            queryset=UnitChange.objects.filter(is_open=True)
-            .select_related("case__current_step")
-            .only("unit", *(f"case__{column}" for column in CASE_SHOWN)),
-            to_attr="open_changes",
-        )
-    )
+    return _with_open_change(units, columns=tuple(f"case__{column}" for column in CASE_SHOWN))
 
 
 def unit_directory_for(actor, *, query: str = "", org_id: int | None = None) -> QuerySet[Unit]:
