@@ -36,6 +36,13 @@ def people(factory):
     }
 
 
+def pay_a_claim(factory, people):
+    """A 15,000 元 claim of 市南区 filed, approved and paid."""
+    paid_claim(
+        factory, people["unit"], shinan=people["shinan"], city=people["city"], finance=people["finance"]
+    )
+
+
 def paid_amount(response, district="市南区") -> Decimal:
     return rows(response, "districts")[district].paid_amount
 
@@ -49,7 +56,7 @@ def test_a_second_read_within_the_window_is_served_from_the_cache_and_says_when_
     page = first.content.decode()
     counted = timezone.localtime(first.context["computed_at"])
     assert f"统计时间 {counted:%Y-%m-%d %H:%M}（每5分钟更新" in page
-    paid_claim(factory, people["unit"], **{k: people[k] for k in ("shinan", "city", "finance")})
+    pay_a_claim(factory, people)
     with django_assert_max_num_queries(8):  # session, user, menu — no aggregate over the data
         again = city.get("/reports/")
     assert paid_amount(again) == 0 and again.context["computed_at"] == first.context["computed_at"]
@@ -67,7 +74,7 @@ def test_without_the_cache_the_page_does_not_promise_a_five_minute_count(setting
 def test_the_export_is_counted_afresh(cached, factory, people):
     city = client_for(people["city"])
     assert paid_amount(city.get("/reports/")) == 0
-    paid_claim(factory, people["unit"], **{k: people[k] for k in ("shinan", "city", "finance")})
+    pay_a_claim(factory, people)
     book = CalamineWorkbook.from_filelike(io.BytesIO(city.get("/reports/export.xlsx").content))
     sheet = book.get_sheet_by_index(0).to_python()
     shinan = next(row for row in sheet if row and row[0] == "市南区")
@@ -77,7 +84,7 @@ def test_the_export_is_counted_afresh(cached, factory, people):
 def test_a_district_reviewer_never_gets_the_citys_or_another_districts_cached_numbers(
     cached, factory, people
 ):
-    paid_claim(factory, people["unit"], **{k: people[k] for k in ("shinan", "city", "finance")})
+    pay_a_claim(factory, people)
     assert len(rows(client_for(people["city"]).get("/reports/"), "districts")) == 15  # cached for the city
     shibei = client_for(people["shibei"]).get("/reports/")
     assert list(rows(shibei, "districts")) == ["市北区"]
