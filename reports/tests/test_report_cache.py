@@ -55,7 +55,7 @@ def test_a_second_read_within_the_window_is_served_from_the_cache_and_says_when_
     assert paid_amount(first) == 0
     page = first.content.decode()
     counted = timezone.localtime(first.context["computed_at"])
-    assert f"统计时间 {counted:%Y-%m-%d %H:%M}（每5分钟更新" in page
+    assert f'统计时间 <span class="text-nowrap">{counted:%Y-%m-%d %H:%M}</span>（每5分钟更新' in page
     pay_a_claim(factory, people)
     with django_assert_max_num_queries(8):  # session, user, menu — no aggregate over the data
         again = city.get("/reports/")
